@@ -1,0 +1,45 @@
+package dev.vmroutes.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Deployment records. Writes are conditional, so two writers never silently overwrite each other. */
+public interface DeploymentStore {
+
+    /**
+     * Stores a new record.
+     *
+     * @return the stored record (version 1)
+     * @throws ConflictingWriteException if a record with that id exists
+     * @throws StoreUnavailableException if the store cannot be reached
+     */
+    Deployment create(Deployment deployment);
+
+    Optional<Deployment> get(String id);
+
+    Optional<Deployment> findByContainerName(String containerName);
+
+    List<Deployment> list();
+
+    /**
+     * Replaces the record if its stored version is still {@code deployment.version()}.
+     *
+     * @return the stored record, with the next version
+     * @throws ConflictingWriteException if the record changed (or vanished) since it was read
+     */
+    Deployment update(Deployment deployment);
+
+    /** Thrown when a conditional write loses: the record changed since it was read. */
+    final class ConflictingWriteException extends RuntimeException {
+        public ConflictingWriteException(String id) {
+            super("deployment " + id + " was changed by another writer");
+        }
+    }
+
+    /** Thrown when the store cannot be reached. */
+    final class StoreUnavailableException extends RuntimeException {
+        public StoreUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

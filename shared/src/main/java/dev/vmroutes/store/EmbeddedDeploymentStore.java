@@ -1,0 +1,78 @@
+package dev.vmroutes.store;
+
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The local run's store: an H2 MVStore file holding each record as JSON, kept across restarts.
+ * Conditional writes use the map's compare-and-replace.
+ */
+public final class EmbeddedDeploymentStore implements DeploymentStore, AutoCloseable {
+
+    private final MVStore store;
+    private final MVMap<String, String> records;
+
+    public EmbeddedDeploymentStore(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new StoreUnavailableException("cannot create " + file.getParent(), e);
+        }
+        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        this.records = store.openMap("deployments");
+    }
+
+    @Override
+    public synchronized Deployment create(Deployment deployment) {
+        Deployment stored = deployment.withVersion(1);
+        if (records.putIfAbsent(deployment.id(), DeploymentJson.write(stored)) != null) {
+            throw new ConflictingWriteException(deployment.id());
+        }
+        store.commit();
+        return stored;
+    }
+
+    @Override
+    public Optional<Deployment> get(String id) {
+        return Optional.ofNullable(records.get(id)).map(DeploymentJson::read);
+    }
+
+    @Override
+    public Optional<Deployment> findByContainerName(String containerName) {
+        return list().stream().filter(d -> containerName.equals(d.containerName()))
+                .max(Comparator.comparing(Deployment::createdAt));
+    }
+
+    @Override
+    public List<Deployment> list() {
+        List<Deployment> all = new ArrayList<>();
+        for (String json : records.values()) all.add(DeploymentJson.read(json));
+        return all;
+    }
+
+    @Override
+    public synchronized Deployment update(Deployment deployment) {
+        String current = records.get(deployment.id());
+        if (current == null || DeploymentJson.read(current).version() != deployment.version()) {
+            throw new ConflictingWriteException(deployment.id());
+        }
+        Deployment stored = deployment.withVersion(deployment.version() + 1);
+        if (!records.replace(deployment.id(), current, DeploymentJson.write(stored))) {
+            throw new ConflictingWriteException(deployment.id());
+        }
+        store.commit();
+        return stored;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.vmroutes.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The behaviour every store must have; run against dynalite and against the embedded store. */
+abstract class DeploymentStoreContract {
+
+    abstract DeploymentStore store();
+
+    private static Deployment newDeployment(String containerName) {
+        return Deployment.building(UUID.randomUUID().toString(), "agent", containerName,
+                "https://git.example/agent.git", "main", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    @Test
+    void create_thenGet_returnsTheSameRecordAtVersionOne() {
+        Deployment created = store().create(newDeployment("jules-agent-a-" + System.nanoTime()));
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(store().get(created.id())).contains(created);
+    }
+
+    @Test
+    void create_sameIdTwice_isAConflict() {
+        Deployment d = newDeployment("jules-agent-b-" + System.nanoTime());
+        store().create(d);
+        assertThatThrownBy(() -> store().create(d)).isInstanceOf(DeploymentStore.ConflictingWriteException.class);
+    }
+
+    @Test
+    void get_unknownId_isEmpty() {
+        assertThat(store().get("no-such-" + UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void list_containsEveryCreatedRecord() {
+        Deployment one = store().create(newDeployment("jules-agent-c-" + System.nanoTime()));
+        Deployment two = store().create(newDeployment("jules-agent-d-" + System.nanoTime()));
+        assertThat(store().list()).contains(one, two);
+    }
+
+    @Test
+    void findByContainerName_findsTheRecord() {
+        String name = "jules-agent-e-" + System.nanoTime();
+        Deployment created = store().create(newDeployment(name));
+        assertThat(store().findByContainerName(name)).contains(created);
+        assertThat(store().findByContainerName(name + "-other")).isEmpty();
+    }
+
+    @Test
+    void update_fromCurrentVersion_storesAllFieldsAndBumpsVersion() {
+        Deployment created = store().create(newDeployment("jules-agent-f-" + System.nanoTime()));
+        Instant later = created.createdAt().plusSeconds(5);
+        Deployment running = created.running("abc123", "0123456789abcdef", "vm-routes-agent:tag", "running",
+                Map.of("8080/tcp", 32768), later);
+        Deployment stored = store().update(running);
+        assertThat(stored.version()).isEqualTo(2);
+        assertThat(store().get(created.id())).contains(stored);
+        assertThat(stored.ports()).containsEntry("8080/tcp", 32768);
+    }
+
+    @Test
+    void update_afterAnotherWriterWon_failsCleanlyAndKeepsTheWinner() {
+        Deployment created = store().create(newDeployment("jules-agent-g-" + System.nanoTime()));
+        Deployment winner = store().update(created.withStatus("running", Instant.now()));
+        assertThatThrownBy(() -> store().update(created.withStatus("failed", Instant.now())))
+                .isInstanceOf(DeploymentStore.ConflictingWriteException.class);
+        assertThat(store().get(created.id())).contains(winner);
+    }
+
+    @Test
+    void update_ofMissingRecord_isAConflict() {
+        Deployment never = newDeployment("jules-agent-h-" + System.nanoTime());
+        assertThatThrownBy(() -> store().update(never)).isInstanceOf(DeploymentStore.ConflictingWriteException.class);
+    }
+}
