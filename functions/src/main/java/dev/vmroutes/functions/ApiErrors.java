@@ -1,0 +1,59 @@
+package dev.vmroutes.functions;
+
+import dev.vmroutes.api.ApiException;
+import dev.vmroutes.api.Redactor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+import java.util.Map;
+
+/** Every failure becomes {@code {"detail": "..."}} with the status the design brief gives it. */
+@RestControllerAdvice
+public class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    @ExceptionHandler(ApiException.class)
+    public ResponseEntity<Map<String, String>> api(ApiException e) {
+        if (e.status() >= 500) LOG.warn("{}: {}", e.status(), e.detail());
+        return detail(HttpStatus.valueOf(e.status()), e.detail());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    public ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+        return detail(HttpStatus.BAD_REQUEST, "body: is not valid JSON");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    public ResponseEntity<Map<String, String>> mediaType(HttpMediaTypeNotSupportedException e) {
+        return detail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "body: send Content-Type: application/json");
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    public ResponseEntity<Map<String, String>> method(HttpRequestMethodNotSupportedException e) {
+        return detail(HttpStatus.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here");
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    public ResponseEntity<Map<String, String>> noRoute(NoResourceFoundException e) {
+        return detail(HttpStatus.NOT_FOUND, "no such route");
+    }
+
+    @ExceptionHandler(Exception.class)
+    public ResponseEntity<Map<String, String>> unexpected(Exception e) {
+        LOG.error("unexpected failure: {}", Redactor.describe(e), e);
+        return detail(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+    }
+
+    private static ResponseEntity<Map<String, String>> detail(HttpStatus status, String detail) {
+        return ResponseEntity.status(status).body(Map.of("detail", detail));
+    }
+}

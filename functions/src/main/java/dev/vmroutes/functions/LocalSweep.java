@@ -1,0 +1,42 @@
+package dev.vmroutes.functions;
+
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.manager.VmManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** On the local server, runs the health sweep every {@code VM_SWEEP_INTERVAL_SECONDS} (unset: never). */
+@Component
+public class LocalSweep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSweep.class);
+
+    private final VmManager manager;
+
+    public LocalSweep(VmManager manager) {
+        this.manager = manager;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void start() {
+        String interval = System.getenv("VM_SWEEP_INTERVAL_SECONDS");
+        if (interval == null || interval.isBlank() || System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) return;
+        long seconds = Long.parseLong(interval.strip());
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                LOG.info("health sweep: {}", manager.sweep());
+            } catch (RuntimeException e) {
+                LOG.warn("health sweep failed: {}", Redactor.describe(e));
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
+        LOG.info("health sweep every {} s", seconds);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.vmroutes.functions.handler;
+
+import com.amazonaws.serverless.exceptions.ContainerInitializationException;
+import com.amazonaws.serverless.proxy.model.AwsProxyResponse;
+import com.amazonaws.serverless.proxy.model.HttpApiV2ProxyRequest;
+import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.vmroutes.functions.VmRoutesApplication;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The HTTP API functions: each proxies API Gateway HTTP API (v2) events into the one Spring
+ * application, built once per execution environment.
+ */
+public abstract class ApiFunction implements RequestStreamHandler {
+
+    private static final SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> HANDLER = createHandler();
+
+    private static SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> createHandler() {
+        try {
+            return SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(VmRoutesApplication.class);
+        } catch (ContainerInitializationException e) {
+            throw new IllegalStateException("the application did not start", e);
+        }
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        HANDLER.proxyStream(input, output, context);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.vmroutes.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.jgit.lib.Repository;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a deploy body into a {@link DeployRequest}, or answers 400 naming the field.
+ * Nothing here has a side effect: it runs before anything is created.
+ */
+public final class DeployRequestParser {
+
+    public static final Pattern AGENT_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$");
+    private static final Pattern PYTHON_VERSION = Pattern.compile("^[0-9]{1,2}\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-[a-z0-9]+){0,3}$");
+    private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final Set<String> FIELDS = Set.of("repo_url", "branch", "agent_name", "auth_token", "ssh_key_path",
+            "python_version", "expose_port", "startup_cmd", "environment");
+
+    private final RepoUrlPolicy repoUrlPolicy;
+    private final Path sshKeyDir;
+
+    /** @param sshKeyDir the only directory {@code ssh_key_path} may point into; null refuses the field */
+    public DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir) {
+        this.repoUrlPolicy = repoUrlPolicy;
+        this.sshKeyDir = sshKeyDir;
+    }
+
+    public DeployRequest parse(JsonNode body) {
+        if (body == null || !body.isObject()) throw ApiException.invalid("body", "must be a JSON object");
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) throw ApiException.invalid(safeName(name), "unknown field");
+        }
+        String agentName = requiredString(body, "agent_name");
+        if (!AGENT_NAME.matcher(agentName).matches()) {
+            throw ApiException.invalid("agent_name", "must match " + AGENT_NAME.pattern());
+        }
+        String branch = optionalString(body, "branch", "main");
+        checkBranch(branch);
+        String pythonVersion = optionalString(body, "python_version", "3.11");
+        if (pythonVersion.length() > 32 || !PYTHON_VERSION.matcher(pythonVersion).matches()) {
+            throw ApiException.invalid("python_version", "must be a version tag such as 3.11 or 3.12-slim");
+        }
+        int exposePort = port(body);
+        List<String> startupCmd = startupCmd(body);
+        Map<String, String> environment = environment(body);
+        String authToken = optionalString(body, "auth_token", null);
+        if (authToken != null && (authToken.isEmpty() || authToken.length() > 4096)) {
+            throw ApiException.invalid("auth_token", "must be 1 to 4096 characters");
+        }
+        String keyPathText = optionalString(body, "ssh_key_path", null);
+
+        RepoUrl repoUrl = repoUrlPolicy.check(requiredString(body, "repo_url"));
+        if (authToken != null && repoUrl.ssh()) throw ApiException.invalid("auth_token", "is for https:// repositories; use ssh_key_path");
+        Path sshKeyPath = null;
+        if (keyPathText != null) {
+            if (!repoUrl.ssh()) throw ApiException.invalid("ssh_key_path", "is for SSH repositories; use auth_token");
+            sshKeyPath = sshKeyPath(keyPathText);
+        }
+        return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, pythonVersion, exposePort,
+                startupCmd, environment);
+    }
+
+    private static void checkBranch(String branch) {
+        if (branch.isEmpty() || branch.length() > 255 || branch.startsWith("-") || branch.startsWith("refs/")
+                || !Repository.isValidRefName("refs/heads/" + branch)) {
+            throw ApiException.invalid("branch", "must be a valid branch name that does not start with '-'");
+        }
+    }
+
+    private static int port(JsonNode body) {
+        JsonNode node = body.get("expose_port");
+        if (node == null || node.isNull()) return 8080;
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > 65535) {
+            throw ApiException.invalid("expose_port", "must be an integer from 1 to 65535");
+        }
+        return node.intValue();
+    }
+
+    private static List<String> startupCmd(JsonNode body) {
+        JsonNode node = body.get("startup_cmd");
+        if (node == null || node.isNull()) return List.of("python", "main.py");
+        if (!node.isArray() || node.isEmpty() || node.size() > 64) {
+            throw ApiException.invalid("startup_cmd", "must be a non-empty array of at most 64 strings");
+        }
+        List<String> cmd = new ArrayList<>();
+        for (JsonNode part : node) {
+            if (!part.isTextual()) throw ApiException.invalid("startup_cmd", "must contain only strings");
+            String text = part.textValue();
+            if (text.length() > 4096 || hasControl(text)) {
+                throw ApiException.invalid("startup_cmd", "items must be at most 4096 characters without control characters");
+            }
+            cmd.add(text);
+        }
+        if (cmd.get(0).isBlank()) throw ApiException.invalid("startup_cmd", "the first item must name a program");
+        return cmd;
+    }
+
+    private static Map<String, String> environment(JsonNode body) {
+        JsonNode node = body.get("environment");
+        if (node == null || node.isNull()) return Map.of();
+        if (!node.isObject() || node.size() > 128) {
+            throw ApiException.invalid("environment", "must be an object of at most 128 string values");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String name = entry.getKey();
+            if (name.length() > 256 || !ENV_NAME.matcher(name).matches()) {
+                throw ApiException.invalid("environment", "variable names must match " + ENV_NAME.pattern());
+            }
+            JsonNode value = entry.getValue();
+            if (!value.isTextual()) throw ApiException.invalid("environment." + name, "must be a string");
+            if (value.textValue().length() > 32768 || value.textValue().indexOf('\0') >= 0) {
+                throw ApiException.invalid("environment." + name, "must be at most 32768 characters without NUL");
+            }
+            env.put(name, value.textValue());
+        }
+        return env;
+    }
+
+    private Path sshKeyPath(String text) {
+        if (sshKeyDir == null) throw ApiException.invalid("ssh_key_path", "is not accepted: VM_SSH_KEY_DIR is not configured");
+        if (text.isEmpty() || text.length() > 1024 || hasControl(text)) throw ApiException.invalid("ssh_key_path", "is not a valid path");
+        try {
+            Path dir = sshKeyDir.toRealPath();
+            Path candidate = dir.resolve(text).normalize();
+            if (!candidate.startsWith(dir) || !Files.isRegularFile(candidate)) {
+                throw ApiException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
+            }
+            Path real = candidate.toRealPath();
+            if (!real.startsWith(dir) || !Files.isReadable(real)) {
+                throw ApiException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
+            }
+            return real;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw ApiException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
+        }
+    }
+
+    private static String requiredString(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) throw ApiException.invalid(field, "is required");
+        return checkedString(node, field);
+    }
+
+    private static String optionalString(JsonNode body, String field, String fallback) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) return fallback;
+        return checkedString(node, field);
+    }
+
+    private static String checkedString(JsonNode node, String field) {
+        if (!node.isTextual()) throw ApiException.invalid(field, "must be a string");
+        String text = node.textValue();
+        if (hasControl(text)) throw ApiException.invalid(field, "must not contain control characters");
+        return text;
+    }
+
+    static boolean hasControl(String text) {
+        return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029);
+    }
+
+    /** Field names come from the caller: show only a safe, short form. */
+    private static String safeName(String name) {
+        String shown = name.length() > 64 ? name.substring(0, 64) : name;
+        return hasControl(shown) ? "field" : shown;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.vmroutes.git;
+
+import dev.vmroutes.api.DeployRequest;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.TransportConfigCallback;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.transport.sshd.agent.ConnectorFactory;
+import org.eclipse.jgit.internal.transport.sshd.OpenSshServerKeyDatabase;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * Shallow clones one branch with JGit. Credentials live only in this call: the token goes
+ * through a credentials provider (never into the URL or {@code .git/config}), the SSH key is read
+ * from its file by a session factory made for this clone and closed after it.
+ */
+public final class RepoCloner {
+
+    private final int timeoutSeconds;
+    private final Path knownHosts;
+
+    /** @param knownHosts an OpenSSH known_hosts file SSH servers must be listed in; null accepts any host key */
+    public RepoCloner(int timeoutSeconds, Path knownHosts) {
+        this.timeoutSeconds = timeoutSeconds;
+        this.knownHosts = knownHosts;
+    }
+
+    /**
+     * Fetches {@code refs/heads/<branch>} at depth 1 into {@code dir} and checks it out.
+     *
+     * @return the commit SHA that was checked out
+     * @throws CloneFailedException with a message naming what went wrong (not yet redacted)
+     */
+    public String cloneInto(DeployRequest request, Path dir) {
+        String branchRef = "refs/heads/" + request.branch();
+        SshdSessionFactory sshFactory = request.repoUrl().ssh() ? sshFactory(request.sshKeyPath(), dir.resolveSibling("ssh-home")) : null;
+        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch(request.branch()).call()) {
+            StoredConfig config = git.getRepository().getConfig();
+            config.setString("remote", "origin", "url", request.repoUrl().url());
+            config.setString("http", null, "followRedirects", "false");
+            config.save();
+            FetchResult result = git.fetch()
+                    .setRemote("origin")
+                    .setRefSpecs(new RefSpec("+" + branchRef + ":refs/remotes/origin/" + request.branch()))
+                    .setDepth(1)
+                    .setTagOpt(TagOpt.NO_TAGS)
+                    .setTimeout(timeoutSeconds)
+                    .setCredentialsProvider(credentials(request))
+                    .setTransportConfigCallback(transportConfig(sshFactory))
+                    .call();
+            Ref fetched = result.getAdvertisedRef(branchRef);
+            if (fetched == null || fetched.getObjectId() == null) {
+                throw new CloneFailedException("branch '" + request.branch() + "' not found");
+            }
+            ObjectId commit = fetched.getObjectId();
+            git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
+            return commit.name();
+        } catch (GitAPIException | IOException | org.eclipse.jgit.api.errors.JGitInternalException e) {
+            throw new CloneFailedException(describe(e, request.branch()));
+        } finally {
+            if (sshFactory != null) sshFactory.close();
+        }
+    }
+
+    private static String describe(Exception e, String branch) {
+        String message = String.valueOf(e.getMessage());
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && message.length() < 400) message = message + ": " + t.getMessage();
+        }
+        if (message.contains("Remote does not have") || message.contains("not found in upstream")) {
+            return "branch '" + branch + "' not found";
+        }
+        return message;
+    }
+
+    private static CredentialsProvider credentials(DeployRequest request) {
+        return request.authToken() == null ? null : new UsernamePasswordCredentialsProvider("x-access-token", request.authToken());
+    }
+
+    private static TransportConfigCallback transportConfig(SshdSessionFactory sshFactory) {
+        return transport -> {
+            if (transport instanceof SshTransport ssh) {
+                if (sshFactory == null) throw new IllegalStateException("SSH transport without a session factory");
+                ssh.setSshSessionFactory(sshFactory);
+            }
+        };
+    }
+
+    private SshdSessionFactory sshFactory(Path keyPath, Path home) {
+        try {
+            Files.createDirectories(home.resolve(".ssh"));
+        } catch (IOException e) {
+            throw new CloneFailedException("cannot prepare SSH session: " + e.getMessage());
+        }
+        ServerKeyDatabase hostKeys = knownHosts == null ? new AcceptAnyHostKey()
+                : new OpenSshServerKeyDatabase(false, List.of(knownHosts));
+        return new SshdSessionFactoryBuilder()
+                .setHomeDirectory(home.toFile())
+                .setSshDirectory(home.resolve(".ssh").toFile())
+                .setPreferredAuthentications("publickey")
+                .setDefaultIdentities(ignored -> keyPath == null ? List.of() : List.of(keyPath))
+                .setServerKeyDatabase((h, s) -> hostKeys)
+                .setConnectorFactory((ConnectorFactory) null)
+                .build(null);
+    }
+
+    /** Used only when no known_hosts file is configured (VM_SSH_KNOWN_HOSTS unset). */
+    private static final class AcceptAnyHostKey implements ServerKeyDatabase {
+        @Override
+        public List<PublicKey> lookup(String connectAddress, InetSocketAddress remoteAddress, Configuration config) {
+            return List.of();
+        }
+
+        @Override
+        public boolean accept(String connectAddress, InetSocketAddress remoteAddress, PublicKey serverKey,
+                              Configuration config, CredentialsProvider provider) {
+            return true;
+        }
+    }
+
+    /** A clone that did not succeed; the message may still contain secrets and must be redacted. */
+    public static final class CloneFailedException extends RuntimeException {
+        public CloneFailedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vmroutes.image;
+
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.model.BuildResponseItem;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Follows a build: keeps its last lines (for the error detail) and the layer images it made (for cleanup). */
+public final class BuildLog extends BuildImageResultCallback {
+
+    private static final int KEPT_LINES = 15;
+    private static final Pattern LAYER = Pattern.compile("^ ---> ([0-9a-f]{12,64})\\s*$");
+
+    private final Deque<String> lastLines = new ArrayDeque<>();
+    private final List<String> layerImages = new ArrayList<>();
+    private boolean baseSeen;
+
+    @Override
+    public void onNext(BuildResponseItem item) {
+        synchronized (this) {
+            String text = item.getStream() != null ? item.getStream()
+                    : item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError();
+            if (text != null) {
+                for (String line : text.split("\n")) {
+                    if (line.isBlank()) continue;
+                    Matcher layer = LAYER.matcher(line);
+                    if (layer.matches()) {
+                        // The first layer named is the base image, which is not ours to remove.
+                        if (baseSeen) layerImages.add(layer.group(1));
+                        baseSeen = true;
+                    }
+                    lastLines.addLast(line.stripTrailing());
+                    if (lastLines.size() > KEPT_LINES) lastLines.removeFirst();
+                }
+            }
+        }
+        super.onNext(item);
+    }
+
+    public synchronized String tail() {
+        return String.join("\n", lastLines);
+    }
+
+    public synchronized List<String> layerImages() {
+        return List.copyOf(layerImages);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.vmroutes.manager;
+
+import dev.vmroutes.api.DeployRequestParser;
+import dev.vmroutes.api.RepoUrlPolicy;
+import dev.vmroutes.docker.DockerClients;
+import dev.vmroutes.docker.DockerSettings;
+import dev.vmroutes.git.RepoCloner;
+import dev.vmroutes.probe.HttpProbe;
+import dev.vmroutes.store.DeploymentStore;
+import dev.vmroutes.store.DynamoDeploymentStore;
+import dev.vmroutes.store.EmbeddedDeploymentStore;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** Builds a {@link VmManager} from the environment; once per execution environment. */
+public final class VmManagerFactory {
+
+    private static volatile VmManager shared;
+
+    private VmManagerFactory() {
+    }
+
+    /** The manager for this process, built on first use from {@code System.getenv()}. */
+    public static VmManager shared() {
+        VmManager manager = shared;
+        if (manager == null) {
+            synchronized (VmManagerFactory.class) {
+                // Outside Lambda (the local server) the table is created when missing; on AWS the template owns it.
+                if (shared == null) shared = fromEnvironment(System.getenv(), System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
+                manager = shared;
+            }
+        }
+        return manager;
+    }
+
+    /**
+     * @param createTable create the DynamoDB table when it is missing (the local run); on AWS the template owns it
+     */
+    public static VmManager fromEnvironment(Map<String, String> env, boolean createTable) {
+        DockerSettings settings = DockerSettings.fromEnvironment(env, VmManagerFactory::readSecret);
+        Path keyDir = blank(env.get("VM_SSH_KEY_DIR")) ? null : Path.of(env.get("VM_SSH_KEY_DIR"));
+        Path knownHosts = blank(env.get("VM_SSH_KNOWN_HOSTS")) ? null : Path.of(env.get("VM_SSH_KNOWN_HOSTS"));
+        return new VmManager(
+                DockerClients.create(settings),
+                DockerClients.create(settings, settings.buildTimeout()),
+                settings,
+                store(env, createTable),
+                new DeployRequestParser(RepoUrlPolicy.fromEnvironment(env), keyDir),
+                new RepoCloner(Integer.parseInt(env.getOrDefault("VM_GIT_TIMEOUT_SECONDS", "60")), knownHosts),
+                new HttpProbe(Duration.ofSeconds(2), Duration.ofSeconds(Long.parseLong(env.getOrDefault("VM_PROBE_TIMEOUT_SECONDS", "3")))),
+                ContainerLimits.fromEnvironment(env),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("VM_READY_TIMEOUT_SECONDS", "20"))),
+                Integer.parseInt(env.getOrDefault("VM_SWEEP_CONCURRENCY", "8")),
+                Clock.systemUTC(),
+                System.out::println);
+    }
+
+    public static DeploymentStore store(Map<String, String> env, boolean createTable) {
+        String table = env.get("VM_TABLE_NAME");
+        if (blank(table)) {
+            String dir = env.getOrDefault("VM_DATA_DIR", System.getProperty("user.home") + "/.vm-routes");
+            return new EmbeddedDeploymentStore(Path.of(dir, "deployments.mv.db"));
+        }
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DynamoDeploymentStore store = new DynamoDeploymentStore(dynamo, table);
+        if (createTable) store.createTableIfMissing();
+        return store;
+    }
+
+    private static String readSecret(String secretId) {
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+            return secrets.getSecretValue(r -> r.secretId(secretId)).secretString();
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vmroutes.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * One HTTP GET to a container's published port: only the publish address, only a plain
+ * absolute path, no redirects, short timeouts, the body capped.
+ */
+public final class HttpProbe {
+
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final Pattern PLAIN_PATH = Pattern.compile("^/[A-Za-z0-9\\-._~!$&'()*+,;=:%/?]{0,1023}$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient client;
+    private final Duration requestTimeout;
+
+    public HttpProbe(Duration connectTimeout, Duration requestTimeout) {
+        this.client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .build();
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** True for a path such as {@code /health} or {@code /status?verbose=1}; false for anything that could leave the port. */
+    public static boolean isPlainPath(String path) {
+        if (path == null || !PLAIN_PATH.matcher(path).matches() || path.startsWith("//")) return false;
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return !decoded.contains("..") && !decoded.contains("@") && !decoded.contains("\\")
+                && decoded.chars().noneMatch(c -> c < 0x20 || c == 0x7f) && !decoded.startsWith("//");
+    }
+
+    /**
+     * @param address the publish address (never anything a caller chose)
+     * @return the outcome; failures are reported in it, never thrown
+     */
+    public ProbeResult get(String address, int port, String path) {
+        if (!isPlainPath(path)) throw new IllegalArgumentException("not a plain absolute path");
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        URI uri = URI.create("http://" + host + ":" + port + path);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+        try {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_BODY_BYTES);
+            }
+            return ProbeResult.answered(response.statusCode(), parse(body));
+        } catch (HttpTimeoutException e) {
+            return ProbeResult.failed("timed out after " + requestTimeout.toMillis() + " ms");
+        } catch (IOException e) {
+            return ProbeResult.failed("no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ProbeResult.failed("interrupted");
+        }
+    }
+
+    private static Object parse(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            JsonNode json = JSON.readTree(text);
+            if (json != null && !json.isMissingNode()) return json;
+        } catch (IOException notJson) {
+            // fall through to text
+        }
+        return text;
+    }
+
+    /**
+     * @param statusCode null when there was no HTTP answer
+     * @param response   the body: a JSON tree when it parses, else text (capped)
+     * @param error      why there was no answer
+     */
+    public record ProbeResult(Integer statusCode, Object response, String error) {
+        public static ProbeResult answered(int statusCode, Object response) {
+            return new ProbeResult(statusCode, response, null);
+        }
+
+        public static ProbeResult failed(String error) {
+            return new ProbeResult(null, null, error);
+        }
+
+        public boolean ok() {
+            return statusCode != null && statusCode >= 200 && statusCode < 400;
+        }
+    }
+}
