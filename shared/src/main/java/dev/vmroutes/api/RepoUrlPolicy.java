@@ -37,10 +37,11 @@ public final class RepoUrlPolicy {
         String list = env.getOrDefault("VM_GIT_ALLOWED_HOSTS", "");
         Set<String> hosts = java.util.Arrays.stream(list.split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toSet());
-        return new RepoUrlPolicy(hosts, RepoUrlPolicy::resolve);
+        return new RepoUrlPolicy(hosts, RepoUrlPolicy::resolveAll);
     }
 
-    private static InetAddress[] resolve(String host) {
+    /** Every address of {@code host}; none when it does not resolve. */
+    public static InetAddress[] resolveAll(String host) {
         try {
             return InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {

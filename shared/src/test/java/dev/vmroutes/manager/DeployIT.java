@@ -1,0 +1,315 @@
+package dev.vmroutes.manager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Capability;
+import dev.vmroutes.api.ApiException;
+import dev.vmroutes.store.Deployment;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.KeyGitServer;
+import dev.vmroutes.testing.TestManagers;
+import dev.vmroutes.testing.TokenGitServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Deploys against the real engine (mutual TLS), real Git servers with real auth, and dynalite. */
+class DeployIT {
+
+    static final String TOKEN = "tok-" + java.util.UUID.randomUUID();
+    static final ObjectMapper JSON = new ObjectMapper()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .findAndRegisterModules();
+
+    @TempDir
+    static Path dir;
+
+    static TestManagers env;
+    static TokenGitServer httpGit;
+    static KeyGitServer sshGit;
+    static AgentRepo agentRepo;
+
+    @BeforeAll
+    static void start() throws Exception {
+        env = new TestManagers(dir.resolve("keys"));
+        agentRepo = AgentRepo.httpAgent(dir, "agent");
+        httpGit = new TokenGitServer(TOKEN);
+        httpGit.serve("agent", agentRepo.repository());
+        sshGit = new KeyGitServer(agentRepo.repository(), dir.resolve("keys"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        httpGit.close();
+        sshGit.close();
+    }
+
+    static ObjectNode body(String repoUrl, String agent) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("repo_url", repoUrl);
+        body.put("agent_name", agent);
+        return body;
+    }
+
+    static ObjectNode tokenBody(String agent) {
+        return body(httpGit.url("agent"), agent).put("auth_token", TOKEN);
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void deploy_fromTokenProtectedServer_runsWithLabelsEnvAndMappedPort() throws Exception {
+        String agent = "token-agent";
+        try {
+            ObjectNode body = tokenBody(agent);
+            body.putObject("environment").put("GREETING", "hello from env");
+            Results.Deployed deployed = env.manager.deploy(body);
+
+            assertThat(deployed.status()).isEqualTo("running");
+            assertThat(deployed.containerName()).matches("jules-agent-token-agent-\\d+");
+            assertThat(deployed.commitSha()).isEqualTo(agentRepo.head());
+            int hostPort = deployed.ports().get("8080/tcp");
+            HttpResponse<String> health = get(hostPort, "/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(health.body()).get("greeting").asText()).isEqualTo("hello from env");
+
+            InspectContainerResponse container = env.docker.inspectContainerCmd(deployed.containerId()).exec();
+            assertThat(container.getConfig().getLabels())
+                    .containsEntry("jules.managed", "true")
+                    .containsEntry("jules.agent", agent)
+                    .containsEntry("jules.deployment", deployed.deploymentId());
+            assertThat(container.getConfig().getEnv()).contains("GREETING=hello from env");
+            assertThat(container.getHostConfig().getPortBindings().getBindings().values().iterator().next()[0].getHostIp())
+                    .isEqualTo("127.0.0.1");
+
+            Deployment record = env.store.get(deployed.deploymentId()).orElseThrow();
+            assertThat(record.status()).isEqualTo("running");
+            assertThat(record.commitSha()).isEqualTo(agentRepo.head());
+            assertThat(record.image()).isEqualTo(deployed.image());
+            assertThat(record.ports()).containsEntry("8080/tcp", hostPort);
+        } finally {
+            env.removeAgentContainers(agent);
+        }
+    }
+
+    @Test
+    void deploy_image_holdsNoGitDirectoryNoTokenAndNoEnvironment() throws Exception {
+        String agent = "leak-check";
+        try {
+            ObjectNode body = tokenBody(agent);
+            body.putObject("environment").put("SECRET_SETTING", "env-only-value");
+            Results.Deployed deployed = env.manager.deploy(body);
+
+            String script = "import os,sys\n"
+                    + "bad = os.path.exists('/app/.git')\n"
+                    + "for root, dirs, files in os.walk('/'):\n"
+                    + "    if root.startswith(('/proc', '/sys', '/dev')): dirs[:] = []; continue\n"
+                    + "    for f in files:\n"
+                    + "        try:\n"
+                    + "            data = open(os.path.join(root, f), 'rb').read()\n"
+                    + "        except Exception: continue\n"
+                    + "        if sys.argv[1].encode() in data or b'env-only-value' in data: print('found in', os.path.join(root, f)); bad = True\n"
+                    + "sys.exit(1 if bad else 0)\n";
+            String checker = env.docker.createContainerCmd(deployed.image())
+                    .withCmd("python", "-c", script, TOKEN).exec().getId();
+            try {
+                env.docker.startContainerCmd(checker).exec();
+                int exit = env.docker.waitContainerCmd(checker).start().awaitStatusCode(120, TimeUnit.SECONDS);
+                assertThat(exit).as("image filesystem holds .git, the token or an environment value").isZero();
+            } finally {
+                env.docker.removeContainerCmd(checker).withForce(true).exec();
+            }
+
+            var image = env.docker.inspectImageCmd(deployed.image()).exec();
+            assertThat(JSON.writeValueAsString(image)).doesNotContain(TOKEN).doesNotContain("env-only-value");
+            assertThat(history(deployed.image())).doesNotContain(TOKEN).doesNotContain("env-only-value");
+            var container = env.docker.inspectContainerCmd(deployed.containerId()).exec();
+            assertThat(JSON.writeValueAsString(container)).doesNotContain(TOKEN);
+            assertThat(JSON.writeValueAsString(env.store.get(deployed.deploymentId()).orElseThrow())).doesNotContain(TOKEN);
+        } finally {
+            env.removeAgentContainers(agent);
+        }
+    }
+
+    private static String history(String image) throws Exception {
+        Process p = new ProcessBuilder("docker", "history", "--no-trunc", image).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("HEALTHCHECK");
+        return out;
+    }
+
+    @Test
+    void deploy_fromSshServerWithKey_runsAndAnswers() throws Exception {
+        String agent = "ssh-agent";
+        try {
+            ObjectNode body = body(sshGit.url(), agent).put("ssh_key_path", "deploy_key");
+            Results.Deployed deployed = env.manager.deploy(body);
+            assertThat(deployed.status()).isEqualTo("running");
+            assertThat(deployed.commitSha()).isEqualTo(agentRepo.head());
+            assertThat(get(deployed.ports().get("8080/tcp"), "/health").statusCode()).isEqualTo(200);
+        } finally {
+            env.removeAgentContainers(agent);
+        }
+    }
+
+    @Test
+    void deploy_sshWithoutTheKey_failsInClone() {
+        String agent = "ssh-nokey";
+        assertDeployFails(body(sshGit.url(), agent), "clone", agent);
+    }
+
+    @Test
+    void redeploy_unchangedCommitAndSettings_reusesTheImage() throws Exception {
+        String agent = "redeploy";
+        try {
+            Results.Deployed first = env.manager.deploy(tokenBody(agent));
+            waitForNextSecond();
+            Results.Deployed second = env.manager.deploy(tokenBody(agent));
+            assertThat(second.imageReused()).isTrue();
+            assertThat(second.image()).isEqualTo(first.image());
+            assertThat(second.containerName()).isNotEqualTo(first.containerName());
+            waitForNextSecond();
+            ObjectNode changed = tokenBody(agent).put("expose_port", 9090);
+            changed.putArray("startup_cmd").add("python").add("-c").add("import time; time.sleep(60)");
+            Results.Deployed otherPort = env.manager.deploy(changed);
+            assertThat(otherPort.imageReused()).isFalse();
+            assertThat(otherPort.image()).isNotEqualTo(first.image());
+        } finally {
+            env.removeAgentContainers(agent);
+        }
+    }
+
+    @Test
+    void deploy_wrongToken_is502InCloneAndLeavesNothing() {
+        String agent = "wrong-token";
+        ObjectNode body = body(httpGit.url("agent"), agent).put("auth_token", "not-the-token-123");
+        ApiException e = assertDeployFails(body, "clone", agent);
+        assertThat(e.detail()).doesNotContain("not-the-token-123");
+    }
+
+    @Test
+    void deploy_missingBranch_is502InClone() {
+        String agent = "no-branch";
+        ApiException e = assertDeployFails(tokenBody(agent).put("branch", "does-not-exist"), "clone", agent);
+        assertThat(e.detail()).contains("does-not-exist");
+    }
+
+    @Test
+    void deploy_failingBuild_is502InBuildWithLogTailAndRemovesLayers() throws Exception {
+        AgentRepo broken = AgentRepo.create(dir, "broken", Map.of("main.py", "print('x')\n",
+                "requirements.txt", "this is not a requirement ===\n"));
+        httpGit.serve("broken", broken.repository());
+        String agent = "failing-build";
+        int danglingBefore = dangling();
+        ApiException e = assertDeployFails(body(httpGit.url("broken"), agent).put("auth_token", TOKEN), "build", agent);
+        assertThat(e.detail()).containsIgnoringCase("requirement");
+        assertThat(dangling()).isLessThanOrEqualTo(danglingBefore);
+    }
+
+    private static int dangling() {
+        return env.docker.listImagesCmd().withDanglingFilter(true).exec().size();
+    }
+
+    @Test
+    void deploy_startCommandThatDoesNotExist_is502InStartAndLeavesNoContainer() {
+        String agent = "bad-cmd";
+        ObjectNode body = tokenBody(agent);
+        body.putArray("startup_cmd").add("/no/such/program");
+        ApiException e = assertDeployFails(body, "start", agent);
+        assertThat(e.detail()).contains("/no/such/program");
+    }
+
+    @Test
+    void deploy_specExampleBody_reportsTheContainerThatRanAndExited() {
+        String agent = "black-demo";
+        try {
+            ObjectNode body = body(httpGit.url("agent"), agent).put("auth_token", TOKEN);
+            body.putArray("startup_cmd").add("python").add("-c").add("print(\"ok\")");
+            Results.Deployed deployed = env.manager.deploy(body);
+            assertThat(deployed.status()).isEqualTo("exited");
+            assertThat(deployed.exitCode()).isZero();
+            String logs = logs(deployed.containerId());
+            assertThat(logs).contains("ok");
+        } finally {
+            env.removeAgentContainers(agent);
+        }
+    }
+
+    @Test
+    void deploy_container_isHardened() {
+        String agent = "hardened";
+        try {
+            Results.Deployed deployed = env.manager.deploy(tokenBody(agent));
+            var host = env.docker.inspectContainerCmd(deployed.containerId()).exec().getHostConfig();
+            assertThat(host.getPrivileged()).isFalse();
+            assertThat(host.getSecurityOpts()).contains("no-new-privileges:true");
+            assertThat(host.getCapDrop()).contains(Capability.ALL);
+            assertThat(host.getMemory()).isEqualTo(512L * 1024 * 1024);
+            assertThat(host.getNanoCPUs()).isEqualTo(1_000_000_000L);
+            assertThat(host.getPidsLimit()).isEqualTo(256L);
+            assertThat(host.getBinds()).isNullOrEmpty();
+            assertThat(host.getNetworkMode()).isEqualTo("bridge");
+        } finally {
+            env.removeAgentContainers(agent);
+        }
+    }
+
+    private static String logs(String containerId) {
+        StringBuilder out = new StringBuilder();
+        try {
+            env.docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                    .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                            out.append(new String(frame.getPayload()));
+                        }
+                    }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return out.toString();
+    }
+
+    static ApiException assertDeployFails(JsonNode body, String phase, String agent) {
+        int recordsBefore = env.store.list().size();
+        ApiException e = (ApiException) org.assertj.core.api.Assertions.catchThrowable(() -> env.manager.deploy(body));
+        assertThat(e).as("deploy should fail").isNotNull();
+        assertThat(e.status()).as(e.detail()).isEqualTo(502);
+        assertThat(e.detail()).startsWith("deployment_failed: " + phase + ": ");
+        assertThat(e.detail()).doesNotContain(TOKEN);
+        assertThat(env.agentContainers(agent)).as("containers left behind").isEmpty();
+        List<Deployment> records = env.store.list().stream().filter(d -> agent.equals(d.agentName())).toList();
+        assertThat(env.store.list()).hasSize(recordsBefore + 1);
+        assertThat(records).anySatisfy(d -> {
+            assertThat(d.status()).isEqualTo("failed");
+            assertThat(d.failurePhase()).isEqualTo(phase);
+            assertThat(d.failureReason()).doesNotContain(TOKEN);
+        });
+        return e;
+    }
+
+    static void waitForNextSecond() throws InterruptedException {
+        long now = System.currentTimeMillis();
+        Thread.sleep(1000 - now % 1000 + 10);
+    }
+}
