@@ -553,7 +553,8 @@ public final class VmManager {
         if (hostPort == null) return "unhealthy";
         HttpProbe.ProbeResult r = probe.get(settings.publishAddress(), hostPort, DEFAULT_PROBE_PATH);
         if (r.ok() && !"unhealthy".equals(dockerHealth)) return "healthy";
-        if ("starting".equals(dockerHealth)) return "starting";
+        // Still in its start period and not answering yet; an HTTP answer, even an error, is a verdict.
+        if (r.statusCode() == null && "starting".equals(dockerHealth)) return "starting";
         return "unhealthy";
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * A bare Git repository holding a small Python agent, made with JGit. The default agent serves
- * {@code /health} (JSON with the GREETING variable), {@code /slow} (sleeps 30 s) and 404 elsewhere.
+ * {@code /health} (JSON with the GREETING variable, status HEALTH_CODE or 200), {@code /slow} (sleeps 30 s) and 404 elsewhere.
  */
 public final class AgentRepo {
 
@@ -21,7 +21,7 @@ public final class AgentRepo {
             "    def do_GET(self):",
             "        if self.path == '/health':",
             "            body = json.dumps({'status': 'ok', 'greeting': os.environ.get('GREETING')}).encode()",
-            "            self.send_response(200)",
+            "            self.send_response(int(os.environ.get('HEALTH_CODE', '200')))",
             "            self.send_header('Content-Type', 'application/json')",
             "        elif self.path == '/slow':",
             "            time.sleep(30)",

@@ -1,0 +1,179 @@
+package dev.vmroutes.manager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.api.ApiException;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.TestManagers;
+import dev.vmroutes.testing.TokenGitServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** List, stop and health against the real engine, with an unmanaged container beside ours. */
+class ManageIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOKEN = "manage-token";
+
+    @TempDir
+    static Path dir;
+    static TestManagers env;
+    static TokenGitServer git;
+    static String unmanagedId;
+    static final String UNMANAGED = "hand-made-" + System.nanoTime();
+
+    @BeforeAll
+    static void start() throws Exception {
+        env = new TestManagers(dir);
+        git = new TokenGitServer(TOKEN);
+        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
+        unmanagedId = env.docker.createContainerCmd("python:3.11-slim").withName(UNMANAGED)
+                .withCmd("python", "-c", "import time; time.sleep(300)")
+                .withLabels(Map.of("jules.agent", "impostor")).exec().getId();
+        env.docker.startContainerCmd(unmanagedId).exec();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        env.docker.removeContainerCmd(unmanagedId).withForce(true).exec();
+        git.close();
+        for (String agent : List.of("listed-a", "listed-b", "stopper", "probed", "exits")) env.removeAgentContainers(agent);
+    }
+
+    static Results.Deployed deploy(String agent, String... cmd) {
+        ObjectNode body = JSON.createObjectNode().put("repo_url", git.url("agent")).put("agent_name", agent).put("auth_token", TOKEN);
+        if (cmd.length > 0) {
+            var array = body.putArray("startup_cmd");
+            for (String part : cmd) array.add(part);
+        }
+        return env.manager.deploy(body);
+    }
+
+    static JsonNode stopBody(String name, Boolean remove) {
+        ObjectNode body = JSON.createObjectNode().put("container_name", name);
+        if (remove != null) body.put("remove", remove);
+        return body;
+    }
+
+    @Test
+    void list_showsExactlyManagedContainers_includingStoppedOnes_withPortsAndTimes() {
+        Instant before = Instant.now().minusSeconds(2);
+        Results.Deployed a = deploy("listed-a");
+        Results.Deployed b = deploy("listed-b");
+        env.manager.stop(stopBody(b.containerName(), false));
+
+        List<Results.Listed> rows = env.manager.list();
+
+        var managedOnEngine = env.docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("jules.managed", "true")).exec().stream().map(c -> c.getId()).toList();
+        assertThat(rows).extracting(Results.Listed::containerId).containsExactlyInAnyOrderElementsOf(managedOnEngine);
+        assertThat(rows).extracting(Results.Listed::containerName).doesNotContain(UNMANAGED);
+        Results.Listed rowA = rows.stream().filter(r -> r.containerName().equals(a.containerName())).findFirst().orElseThrow();
+        Results.Listed rowB = rows.stream().filter(r -> r.containerName().equals(b.containerName())).findFirst().orElseThrow();
+        assertThat(rowA.status()).isEqualTo("running");
+        assertThat(rowA.ports()).isEqualTo(a.ports());
+        assertThat(rowA.created()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(Instant.parse(rowA.created())).isBetween(before, Instant.now().plusSeconds(1));
+        assertThat(rowA.deploymentId()).isEqualTo(a.deploymentId());
+        assertThat(rowA.commitSha()).isEqualTo(a.commitSha());
+        assertThat(rowB.status()).isEqualTo("exited");
+        assertThat(rowB.ports()).isEmpty();
+    }
+
+    @Test
+    void stop_withoutRemove_twice_keepsTheContainer_thenRemove_thenStopAgainIs404() {
+        Results.Deployed d = deploy("stopper");
+
+        assertThat(env.manager.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
+        assertThat(env.manager.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
+        assertThat(env.docker.inspectContainerCmd(d.containerId()).exec().getState().getStatus()).isEqualTo("exited");
+        assertThat(env.store.get(d.deploymentId()).orElseThrow().status()).isEqualTo("stopped");
+
+        assertThat(env.manager.stop(stopBody(d.containerName(), null))).isEqualTo(new Results.Stopped(d.containerName(), true));
+        assertThat(env.agentContainers("stopper")).isEmpty();
+        assertThat(env.store.get(d.deploymentId()).orElseThrow().status()).isEqualTo("removed");
+
+        ApiException again = catchThrowableOfType(ApiException.class, () -> env.manager.stop(stopBody(d.containerName(), true)));
+        assertThat(again.status()).isEqualTo(404);
+    }
+
+    @Test
+    void stop_unmanagedContainer_is404AndLeavesItRunning() {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> env.manager.stop(stopBody(UNMANAGED, true)));
+        assertThat(e.status()).isEqualTo(404);
+        ApiException byIdPrefix = catchThrowableOfType(ApiException.class,
+                () -> env.manager.stop(stopBody(unmanagedId.substring(0, 12), true)));
+        assertThat(byIdPrefix.status()).isEqualTo(404);
+        assertThat(env.docker.inspectContainerCmd(unmanagedId).exec().getState().getRunning()).isTrue();
+    }
+
+    @Test
+    void stop_badBodies_are400() {
+        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.stop(JSON.createObjectNode())).detail())
+                .startsWith("container_name: ");
+        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.stop(
+                JSON.createObjectNode().put("container_name", "x").put("remove", "yes"))).detail()).startsWith("remove: ");
+        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.stop(
+                JSON.createObjectNode().put("container_name", "../x"))).status()).isEqualTo(400);
+    }
+
+    @Test
+    void health_ofRunningAgent_reportsStatesAndProbes() throws Exception {
+        Results.Deployed d = deploy("probed");
+        String name = d.containerName();
+
+        Results.Health starting = env.manager.health(name, null);
+        assertThat(starting.containerStatus()).isEqualTo("running");
+        assertThat(starting.healthStatus()).isIn("starting", "healthy");
+        assertThat(starting.httpProbe().statusCode()).isEqualTo(200);
+        assertThat(((JsonNode) starting.httpProbe().response()).get("status").asText()).isEqualTo("ok");
+
+        Results.Health missingPath = env.manager.health(name, "/missing");
+        assertThat(missingPath.httpProbe().statusCode()).isEqualTo(404);
+        assertThat(missingPath.httpProbe().response()).isEqualTo("not here");
+
+        long start = System.nanoTime();
+        Results.Health slow = env.manager.health(name, "/slow");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(slow.httpProbe().error()).contains("timed out");
+        assertThat(slow.httpProbe().statusCode()).isNull();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Results.Health healthy = env.manager.health(name, "/health");
+        while (!"healthy".equals(healthy.healthStatus()) && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            healthy = env.manager.health(name, "/health");
+        }
+        assertThat(healthy.healthStatus()).isEqualTo("healthy");
+        assertThat(healthy.httpProbe().url()).startsWith("http://127.0.0.1:");
+    }
+
+    @Test
+    void health_ofExitedAgent_reportsNotRunningInsideTheProbe() {
+        Results.Deployed d = deploy("exits", "python", "-c", "print('ok')");
+        Results.Health h = env.manager.health(d.containerName(), "/health");
+        assertThat(h.containerStatus()).isEqualTo("exited");
+        assertThat(h.httpProbe().error()).isEqualTo("container is not running");
+    }
+
+    @Test
+    void health_unknownOrUnmanaged_is404_andBadPathIs400() {
+        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health("jules-agent-nobody-1", null)).status()).isEqualTo(404);
+        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health(UNMANAGED, null)).status()).isEqualTo(404);
+        ApiException badPath = catchThrowableOfType(ApiException.class, () -> env.manager.health(UNMANAGED, "http://169.254.169.254/"));
+        assertThat(badPath.status()).isEqualTo(400);
+        assertThat(badPath.detail()).startsWith("path: ");
+    }
+}
