@@ -1,0 +1,107 @@
+package dev.vmroutes.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.TokenGitServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local server over real HTTP: the spec's requests, against the real engine. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LocalServerIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOKEN = "local-token";
+
+    @TempDir
+    static Path dir;
+    static TokenGitServer git;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        git = new TokenGitServer(TOKEN);
+        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        git.close();
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (body != null) request.header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void specRoutes_deployListHealthStop_workOverHttp() throws Exception {
+        // The spec's deploy example, with a repository reachable here.
+        String body = """
+                {"repo_url": "%s", "auth_token": "%s", "agent_name": "black-demo",
+                 "startup_cmd": ["python", "-c", "print(\\"ok\\")"]}""".formatted(git.url("agent"), TOKEN);
+        HttpResponse<String> deployed = send("POST", "/api/v1/vm/deploy", body);
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+        JsonNode deployment = JSON.readTree(deployed.body());
+        String name = deployment.get("container_name").asText();
+        assertThat(name).startsWith("jules-agent-black-demo-");
+        assertThat(deployment.get("status").asText()).isEqualTo("exited");
+        assertThat(deployment.has("container_id")).isTrue();
+        assertThat(deployment.get("ports").isObject()).isTrue();
+
+        HttpResponse<String> listed = send("GET", "/api/v1/vm/list", null);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        JsonNode row = null;
+        for (JsonNode r : JSON.readTree(listed.body())) if (r.get("container_name").asText().equals(name)) row = r;
+        assertThat(row).isNotNull();
+        assertThat(row.get("status").asText()).isEqualTo("exited");
+        assertThat(row.get("created").asText()).endsWith("Z");
+
+        HttpResponse<String> health = send("GET", "/api/v1/vm/health/" + name + "?path=/health", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(health.body()).get("container_status").asText()).isEqualTo("exited");
+        assertThat(JSON.readTree(health.body()).get("http_probe").get("error").asText()).isEqualTo("container is not running");
+
+        HttpResponse<String> stopped = send("POST", "/api/v1/vm/stop", "{\"container_name\": \"" + name + "\", \"remove\": true}");
+        assertThat(stopped.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(stopped.body())).isEqualTo(JSON.readTree("{\"stopped\": \"" + name + "\", \"removed\": true}"));
+    }
+
+    @Test
+    void errors_areDetailBodiesWithTheRightStatus() throws Exception {
+        HttpResponse<String> malformed = send("POST", "/api/v1/vm/deploy", "{oops");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(malformed.body()).get("detail").asText()).startsWith("body: ");
+
+        HttpResponse<String> invalid = send("POST", "/api/v1/vm/deploy", "{\"repo_url\": \"file:///etc\", \"agent_name\": \"a\"}");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(invalid.body()).get("detail").asText()).startsWith("repo_url: ");
+
+        HttpResponse<String> unknown = send("GET", "/api/v1/vm/health/jules-agent-nobody-1", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+
+        HttpResponse<String> badPath = send("GET", "/api/v1/vm/health/jules-agent-nobody-1?path=http://169.254.169.254/", null);
+        assertThat(badPath.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badPath.body()).get("detail").asText()).startsWith("path: ");
+
+        HttpResponse<String> noBody = send("POST", "/api/v1/vm/stop", null);
+        assertThat(noBody.statusCode()).isEqualTo(400);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.vmroutes.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.TokenGitServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each function's handler with the API Gateway HTTP API events from events/, through a real
+ * deploy, list, health, stop and sweep on the engine.
+ */
+class LambdaHandlersIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path EVENTS = Path.of("..", "events");
+    static final String TOKEN = "lambda-token";
+
+    @TempDir
+    static Path dir;
+    static TokenGitServer git;
+
+    @BeforeAll
+    static void start() throws Exception {
+        git = new TokenGitServer(TOKEN);
+        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        git.close();
+    }
+
+    static ObjectNode event(String file) throws Exception {
+        return (ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file)));
+    }
+
+    static JsonNode invoke(RequestStreamHandler handler, JsonNode event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
+                new TestLambdaContext(handler.getClass().getSimpleName()));
+        return JSON.readTree(out.toByteArray());
+    }
+
+    static JsonNode body(JsonNode response) throws Exception {
+        return JSON.readTree(response.get("body").asText());
+    }
+
+    @Test
+    void everyFunction_answersItsEvent_againstTheRealEngine() throws Exception {
+        ObjectNode deployEvent = event("deploy.json");
+        ObjectNode request = (ObjectNode) JSON.readTree(deployEvent.get("body").asText());
+        request.put("repo_url", git.url("agent")).put("auth_token", TOKEN).put("agent_name", "lambda-agent");
+        request.remove("startup_cmd");
+        deployEvent.put("body", request.toString());
+
+        JsonNode deployed = invoke(new DeployFunction(), deployEvent);
+        assertThat(deployed.get("statusCode").asInt()).as(deployed.toString()).isEqualTo(200);
+        JsonNode deployment = body(deployed);
+        String name = deployment.get("container_name").asText();
+        assertThat(deployment.get("status").asText()).isEqualTo("running");
+        assertThat(deployment.get("ports").get("8080/tcp").asInt()).isPositive();
+
+        JsonNode listed = invoke(new ListFunction(), event("list.json"));
+        assertThat(listed.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(body(listed).findValuesAsText("container_name")).contains(name);
+
+        ObjectNode healthEvent = event("health.json");
+        String path = "/api/v1/vm/health/" + name;
+        healthEvent.put("rawPath", path);
+        ((ObjectNode) healthEvent.get("requestContext").get("http")).put("path", path);
+        ((ObjectNode) healthEvent.get("pathParameters")).put("container_name", name);
+        JsonNode health = invoke(new HealthFunction(), healthEvent);
+        assertThat(health.get("statusCode").asInt()).as(health.toString()).isEqualTo(200);
+        assertThat(body(health).get("http_probe").get("status_code").asInt()).isEqualTo(200);
+
+        JsonNode sweep = invoke(new HealthSweepFunction(), event("sweep.json"));
+        assertThat(sweep.get("checked").asInt()).isGreaterThanOrEqualTo(1);
+
+        ObjectNode stopEvent = event("stop.json");
+        stopEvent.put("body", JSON.createObjectNode().put("container_name", name).put("remove", true).toString());
+        JsonNode stopped = invoke(new StopFunction(), stopEvent);
+        assertThat(stopped.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(body(stopped).get("stopped").asText()).isEqualTo(name);
+        assertThat(body(stopped).get("removed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void eventFiles_asShipped_getTheAnswersTheirContentCalls() throws Exception {
+        // The shipped deploy event names a public repository this machine cannot resolve: a 400, before any side effect.
+        JsonNode deploy = invoke(new DeployFunction(), event("deploy.json"));
+        assertThat(deploy.get("statusCode").asInt()).isEqualTo(400);
+        assertThat(body(deploy).get("detail").asText()).startsWith("repo_url: ");
+        assertThat(invoke(new ListFunction(), event("list.json")).get("statusCode").asInt()).isEqualTo(200);
+        JsonNode stop = invoke(new StopFunction(), event("stop.json"));
+        assertThat(stop.get("statusCode").asInt()).isEqualTo(404);
+        assertThat(body(stop).get("detail").asText()).contains("not found");
+        assertThat(invoke(new HealthFunction(), event("health.json")).get("statusCode").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void deploy_malformedBody_is400WithDetail() throws Exception {
+        ObjectNode deployEvent = event("deploy.json");
+        deployEvent.put("body", "{not json");
+        JsonNode response = invoke(new DeployFunction(), deployEvent);
+        assertThat(response.get("statusCode").asInt()).isEqualTo(400);
+        assertThat(body(response).get("detail").asText()).startsWith("body: ");
+    }
+}
