@@ -27,7 +27,10 @@ public final class EngineErrors {
                 return Optional.of("the engine's certificate does not match its host name (" + t.getMessage() + ")");
             }
             if (t instanceof SSLHandshakeException) {
-                return Optional.of("TLS handshake with the engine failed; its certificate is not signed by the configured CA or refused ours (" + t.getMessage() + ")");
+                // An alert comes from the engine's side: it refused our certificate. Otherwise we refused its.
+                return Optional.of(String.valueOf(t.getMessage()).contains("Received fatal alert")
+                        ? "the engine did not accept our client certificate (" + t.getMessage() + ")"
+                        : "the engine's certificate is not signed by the configured CA (" + t.getMessage() + ")");
             }
             if (t instanceof ConnectException) {
                 return Optional.of("the engine refused the connection (is it running?)");

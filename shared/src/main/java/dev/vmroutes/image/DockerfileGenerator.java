@@ -48,7 +48,8 @@ public final class DockerfileGenerator {
         out.append("EXPOSE ").append(request.exposePort()).append('\n');
         out.append("HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 CMD ")
                 .append(json(List.of("python", "-c", HEALTHCHECK_SCRIPT.formatted(request.exposePort())))).append('\n');
-        out.append("LABEL jules.managed=\"true\" jules.agent=").append(json(request.agentName())).append('\n');
+        // Per-agent labels go on the container, so agents deploying the same commit share one image.
+        out.append("LABEL jules.managed=\"true\"\n");
         out.append("CMD ").append(json(request.startupCmd())).append('\n');
         return out.toString();
     }

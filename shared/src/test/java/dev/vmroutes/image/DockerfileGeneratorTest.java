@@ -23,7 +23,7 @@ class DockerfileGeneratorTest {
         assertThat(dockerfile).contains("EXPOSE 8080\n");
         assertThat(dockerfile).containsPattern("HEALTHCHECK .* CMD \\[\"python\",\"-c\",\".*127.0.0.1:8080/health");
         assertThat(dockerfile).contains("CMD [\"python\",\"-c\",\"print(\\\"ok\\\")\"]\n");
-        assertThat(dockerfile).contains("LABEL jules.managed=\"true\" jules.agent=\"agent\"");
+        assertThat(dockerfile).contains("LABEL jules.managed=\"true\"\n");
         assertThat(dockerfile).doesNotContain("requirements").doesNotContain("value-not-in-image").doesNotContain("tok");
         assertThat(dockerfile).doesNotContain("curl");
     }

@@ -1,0 +1,123 @@
+package dev.vmroutes.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** template.yaml is valid SAM, names handlers that exist in the built artifact, and routes exactly what the app serves. */
+class TemplateIT {
+
+    static final Path ROOT = Path.of("..");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Loads CloudFormation YAML, mapping short tags ({@code !Ref x}) to their long form ({@code {"Ref": x}}). */
+    static JsonNode loadTemplate() throws Exception {
+        class CloudFormationConstructor extends SafeConstructor {
+            CloudFormationConstructor() {
+                super(new LoaderOptions());
+                for (String fn : List.of("Ref", "GetAtt", "Sub", "If", "Equals", "Join", "Select", "Split", "FindInMap",
+                        "Base64", "Cidr", "GetAZs", "ImportValue", "Not", "And", "Or", "Condition")) {
+                    String longName = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
+                    yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
+                        @Override
+                        public Object construct(Node node) {
+                            Object value;
+                            if (node instanceof ScalarNode scalar) {
+                                value = fn.equals("GetAtt") ? List.of(scalar.getValue().split("\\.", 2)) : scalar.getValue();
+                            } else if (node instanceof SequenceNode seq) {
+                                value = constructSequence(seq);
+                            } else {
+                                value = constructMapping((MappingNode) node);
+                            }
+                            return Map.of(longName, value);
+                        }
+                    });
+                }
+            }
+        }
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve("template.yaml"))) {
+            Object yaml = new Yaml(new CloudFormationConstructor()).load(reader);
+            return JSON.valueToTree(yaml);
+        }
+    }
+
+    @Test
+    void template_validatesAgainstTheSamSchema() throws Exception {
+        JsonNode schemaNode = JSON.readTree(Files.readString(ROOT.resolve("../shared/schemas/sam.schema.json")));
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schemaNode);
+        Set<ValidationMessage> errors = schema.validate(loadTemplate());
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void template_handlers_existInTheLambdaArtifact() throws Exception {
+        JsonNode template = loadTemplate();
+        Path zip = ROOT.resolve(template.at("/Globals/Function/CodeUri").asText());
+        assertThat(zip).exists();
+        Set<String> handlers = new TreeSet<>();
+        template.get("Resources").fields().forEachRemaining(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                handlers.add(r.getValue().at("/Properties/Handler").asText());
+            }
+        });
+        assertThat(handlers).hasSize(5);
+        try (ZipFile artifact = new ZipFile(zip.toFile())) {
+            for (String handler : handlers) {
+                String className = handler.substring(0, handler.indexOf("::"));
+                assertThat(artifact.getEntry(className.replace('.', '/') + ".class")).as(handler).isNotNull();
+                Class<?> type = Class.forName(className);
+                String method = handler.substring(handler.indexOf("::") + 2);
+                assertThat(List.of(type.getMethods()).stream().map(Method::getName)).as(handler).contains(method);
+            }
+            assertThat(artifact.stream().map(e -> e.getName()).filter(n -> n.contains("tomcat"))).isEmpty();
+        }
+    }
+
+    @Test
+    void template_routes_areExactlyTheRoutesTheApplicationServes() throws Exception {
+        Set<String> templateRoutes = new HashSet<>();
+        loadTemplate().get("Resources").fields().forEachRemaining(r -> r.getValue().at("/Properties/Events").fields()
+                .forEachRemaining(e -> {
+                    if (e.getValue().path("Type").asText().equals("HttpApi")) {
+                        JsonNode p = e.getValue().get("Properties");
+                        templateRoutes.add(p.get("Method").asText() + " " + p.get("Path").asText());
+                    }
+                }));
+        Set<String> served = new HashSet<>();
+        String prefix = VmController.class.getAnnotation(RequestMapping.class).value()[0];
+        for (Method m : VmController.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
+            if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
+        }
+        assertThat(templateRoutes).isEqualTo(served).hasSize(4);
+    }
+}
