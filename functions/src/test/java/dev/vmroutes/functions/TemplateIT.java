@@ -112,6 +112,12 @@ class TemplateIT {
                         templateRoutes.add(p.get("Method").asText() + " " + p.get("Path").asText());
                     }
                 }));
+        Set<String> jwtRoutes = new HashSet<>();
+        loadTemplate().get("Resources").fields().forEachRemaining(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::ApiGatewayV2::Route")) {
+                jwtRoutes.add(r.getValue().at("/Properties/RouteKey").asText());
+            }
+        });
         Set<String> served = new HashSet<>();
         String prefix = VmController.class.getAnnotation(RequestMapping.class).value()[0];
         for (Method m : VmController.class.getDeclaredMethods()) {
@@ -119,5 +125,6 @@ class TemplateIT {
             if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
         }
         assertThat(templateRoutes).isEqualTo(served).hasSize(4);
+        assertThat(jwtRoutes).isEqualTo(served);
     }
 }

@@ -4,11 +4,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.vmroutes.manager.ContainerLimits;
+
 /**
  * A validated deploy request. Built only by {@link DeployRequestParser}, so every instance
  * satisfies the security rules.
  *
- * @param sshKeyPath the real path of the key, inside the configured key directory
+ * @param sshKeyPath      the real path of the key, inside the configured key directory
+ * @param sshKey          the private key itself, when it came from a secret (held in memory only)
+ * @param authTokenSecret the Secrets Manager secret holding the token, until resolved
+ * @param sshKeySecret    the Secrets Manager secret holding the key, until resolved
+ * @param limits          the container's resources: the configured ceiling, or lower if asked
  */
 public record DeployRequest(
         RepoUrl repoUrl,
@@ -16,10 +22,14 @@ public record DeployRequest(
         String agentName,
         String authToken,
         Path sshKeyPath,
+        String sshKey,
+        String authTokenSecret,
+        String sshKeySecret,
         String pythonVersion,
         int exposePort,
         List<String> startupCmd,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        ContainerLimits limits) {
 
     public DeployRequest {
         startupCmd = List.copyOf(startupCmd);
@@ -28,7 +38,16 @@ public record DeployRequest(
 
     /** The secrets this request carries, for redaction. */
     public List<String> secrets() {
-        return authToken == null ? List.of() : List.of(authToken);
+        List<String> secrets = new java.util.ArrayList<>();
+        if (authToken != null) secrets.add(authToken);
+        if (sshKey != null) sshKey.lines().map(String::strip).filter(l -> l.length() >= 16).forEach(secrets::add);
+        return secrets;
+    }
+
+    /** This request with the referenced secrets read: the token and the key in memory, the references dropped. */
+    public DeployRequest withSecrets(String token, String key) {
+        return new DeployRequest(repoUrl, branch, agentName, token, sshKeyPath, key, null, null,
+                pythonVersion, exposePort, startupCmd, environment, limits);
     }
 
     @Override

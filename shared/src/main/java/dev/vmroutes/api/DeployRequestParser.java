@@ -1,6 +1,7 @@
 package dev.vmroutes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vmroutes.manager.ContainerLimits;
 import org.eclipse.jgit.lib.Repository;
 
 import java.io.IOException;
@@ -23,16 +24,23 @@ public final class DeployRequestParser {
     public static final Pattern AGENT_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$");
     private static final Pattern PYTHON_VERSION = Pattern.compile("^[0-9]{1,2}\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-[a-z0-9]+){0,3}$");
     private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final Pattern SECRET_ID = Pattern.compile("^[A-Za-z0-9/_+=.@:-]{1,2048}$");
     private static final Set<String> FIELDS = Set.of("repo_url", "branch", "agent_name", "auth_token", "ssh_key_path",
-            "python_version", "expose_port", "startup_cmd", "environment");
+            "auth_token_secret", "ssh_key_secret", "python_version", "expose_port", "startup_cmd", "environment",
+            "memory_mb", "cpus", "pids_limit");
 
     private final RepoUrlPolicy repoUrlPolicy;
     private final Path sshKeyDir;
+    private final ContainerLimits ceiling;
 
-    /** @param sshKeyDir the only directory {@code ssh_key_path} may point into; null refuses the field */
-    public DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir) {
+    /**
+     * @param sshKeyDir the only directory {@code ssh_key_path} may point into; null refuses the field
+     * @param ceiling   the most a container may get; requests may ask for less
+     */
+    public DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling) {
         this.repoUrlPolicy = repoUrlPolicy;
         this.sshKeyDir = sshKeyDir;
+        this.ceiling = ceiling;
     }
 
     public DeployRequest parse(JsonNode body) {
@@ -59,16 +67,57 @@ public final class DeployRequestParser {
             throw ApiException.invalid("auth_token", "must be 1 to 4096 characters");
         }
         String keyPathText = optionalString(body, "ssh_key_path", null);
+        String tokenSecret = secretId(body, "auth_token_secret");
+        String keySecret = secretId(body, "ssh_key_secret");
+        if (authToken != null && tokenSecret != null) throw ApiException.invalid("auth_token_secret", "give auth_token or auth_token_secret, not both");
+        if (keyPathText != null && keySecret != null) throw ApiException.invalid("ssh_key_secret", "give ssh_key_path or ssh_key_secret, not both");
+        ContainerLimits limits = limits(body);
 
         RepoUrl repoUrl = repoUrlPolicy.check(requiredString(body, "repo_url"));
         if (authToken != null && repoUrl.ssh()) throw ApiException.invalid("auth_token", "is for https:// repositories; use ssh_key_path");
+        if (tokenSecret != null && repoUrl.ssh()) throw ApiException.invalid("auth_token_secret", "is for https:// repositories; use ssh_key_secret");
+        if (keySecret != null && !repoUrl.ssh()) throw ApiException.invalid("ssh_key_secret", "is for SSH repositories; use auth_token_secret");
         Path sshKeyPath = null;
         if (keyPathText != null) {
             if (!repoUrl.ssh()) throw ApiException.invalid("ssh_key_path", "is for SSH repositories; use auth_token");
             sshKeyPath = sshKeyPath(keyPathText);
         }
-        return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, pythonVersion, exposePort,
-                startupCmd, environment);
+        return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, null, tokenSecret, keySecret,
+                pythonVersion, exposePort, startupCmd, environment, limits);
+    }
+
+    private static String secretId(JsonNode body, String field) {
+        String id = optionalString(body, field, null);
+        if (id != null && !SECRET_ID.matcher(id).matches()) {
+            throw ApiException.invalid(field, "must be a Secrets Manager secret name or ARN");
+        }
+        return id;
+    }
+
+    /** The configured ceiling, lowered where the request asks for less; asking for more is refused. */
+    private ContainerLimits limits(JsonNode body) {
+        long memoryMb = ceiling.memoryBytes() / (1024 * 1024);
+        long memory = wholeNumber(body, "memory_mb", 16, memoryMb, memoryMb);
+        long pids = wholeNumber(body, "pids_limit", 8, ceiling.pids(), ceiling.pids());
+        long nanoCpus = ceiling.nanoCpus();
+        JsonNode cpus = body.get("cpus");
+        if (cpus != null && !cpus.isNull()) {
+            double maxCpus = ceiling.nanoCpus() / 1e9;
+            if (!cpus.isNumber() || cpus.doubleValue() < 0.01 || cpus.doubleValue() > maxCpus) {
+                throw ApiException.invalid("cpus", "must be a number from 0.01 to " + maxCpus);
+            }
+            nanoCpus = (long) (cpus.doubleValue() * 1e9);
+        }
+        return new ContainerLimits(memory * 1024 * 1024, nanoCpus, pids);
+    }
+
+    private static long wholeNumber(JsonNode body, String field, long min, long max, long fallback) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) return fallback;
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+            throw ApiException.invalid(field, "must be a whole number from " + min + " to " + max);
+        }
+        return node.longValue();
     }
 
     private static void checkBranch(String branch) {

@@ -22,7 +22,7 @@ public final class RepoUrlPolicy {
     private static final String FIELD = "repo_url";
     private static final Pattern SCP_LIKE = Pattern.compile("^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):(?!//)([^\\s]+)$");
     private static final Pattern HOST_NAME = Pattern.compile("^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$");
-    private static final Pattern DOTTED_QUAD = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("^(0|[1-9]\\d{0,2})(\\.(0|[1-9]\\d{0,2})){3}$");
     private static final Pattern NUMERIC_HOST = Pattern.compile("^(0x[0-9a-f]+|[0-9.]+|0[0-7]*)(\\.(0x[0-9a-f]+|[0-9]+))*$", Pattern.CASE_INSENSITIVE);
 
     private final Set<String> allowedHosts;

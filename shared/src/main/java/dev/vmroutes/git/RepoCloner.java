@@ -20,7 +20,15 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.transport.sshd.agent.ConnectorFactory;
 import org.eclipse.jgit.internal.transport.sshd.OpenSshServerKeyDatabase;
 
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.ArrayList;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +59,8 @@ public final class RepoCloner {
      */
     public String cloneInto(DeployRequest request, Path dir) {
         String branchRef = "refs/heads/" + request.branch();
-        SshdSessionFactory sshFactory = request.repoUrl().ssh() ? sshFactory(request.sshKeyPath(), dir.resolveSibling("ssh-home")) : null;
+        SshdSessionFactory sshFactory = request.repoUrl().ssh()
+                ? sshFactory(request.sshKeyPath(), request.sshKey(), dir.resolveSibling("ssh-home")) : null;
         try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch(request.branch()).call()) {
             StoredConfig config = git.getRepository().getConfig();
             config.setString("remote", "origin", "url", request.repoUrl().url());
@@ -104,7 +113,7 @@ public final class RepoCloner {
         };
     }
 
-    private SshdSessionFactory sshFactory(Path keyPath, Path home) {
+    private SshdSessionFactory sshFactory(Path keyPath, String keyText, Path home) {
         try {
             Files.createDirectories(home.resolve(".ssh"));
         } catch (IOException e) {
@@ -112,14 +121,33 @@ public final class RepoCloner {
         }
         ServerKeyDatabase hostKeys = knownHosts == null ? new AcceptAnyHostKey()
                 : new OpenSshServerKeyDatabase(false, List.of(knownHosts));
-        return new SshdSessionFactoryBuilder()
+        SshdSessionFactoryBuilder builder = new SshdSessionFactoryBuilder()
                 .setHomeDirectory(home.toFile())
                 .setSshDirectory(home.resolve(".ssh").toFile())
                 .setPreferredAuthentications("publickey")
                 .setDefaultIdentities(ignored -> keyPath == null ? List.of() : List.of(keyPath))
                 .setServerKeyDatabase((h, s) -> hostKeys)
-                .setConnectorFactory((ConnectorFactory) null)
-                .build(null);
+                .setConnectorFactory((ConnectorFactory) null);
+        if (keyText != null) {
+            // A key from a secret replaces the identity files, so it never touches the disk.
+            List<KeyPair> keysInMemory = parseKeys(keyText);
+            builder.setDefaultKeysProvider(ignored -> keysInMemory);
+        }
+        return builder.build(null);
+    }
+
+    /** A private key given as text (from a secret): OpenSSH or PEM, without a passphrase. */
+    private static List<KeyPair> parseKeys(String keyText) {
+        try {
+            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("ssh_key_secret"),
+                    new ByteArrayInputStream(keyText.getBytes(StandardCharsets.UTF_8)), null);
+            List<KeyPair> keys = new ArrayList<>();
+            if (pairs != null) pairs.forEach(keys::add);
+            if (keys.isEmpty()) throw new CloneFailedException("the SSH key secret holds no private key");
+            return keys;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CloneFailedException("the SSH key secret is not a usable private key (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** Used only when no known_hosts file is configured (VM_SSH_KNOWN_HOSTS unset). */

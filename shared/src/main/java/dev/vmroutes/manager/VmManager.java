@@ -60,6 +60,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -91,14 +92,14 @@ public final class VmManager {
     private final DeployRequestParser parser;
     private final RepoCloner cloner;
     private final HttpProbe probe;
-    private final ContainerLimits limits;
+    private final Function<String, String> secrets;
     private final Duration readyTimeout;
     private final int sweepConcurrency;
     private final Clock clock;
     private final Consumer<String> metricsSink;
 
     public VmManager(DockerClient docker, DockerClient buildDocker, DockerSettings settings, DeploymentStore store,
-                     DeployRequestParser parser, RepoCloner cloner, HttpProbe probe, ContainerLimits limits,
+                     DeployRequestParser parser, RepoCloner cloner, HttpProbe probe, Function<String, String> secrets,
                      Duration readyTimeout, int sweepConcurrency, Clock clock, Consumer<String> metricsSink) {
         this.docker = docker;
         this.buildDocker = buildDocker;
@@ -107,7 +108,7 @@ public final class VmManager {
         this.parser = parser;
         this.cloner = cloner;
         this.probe = probe;
-        this.limits = limits;
+        this.secrets = secrets;
         this.readyTimeout = readyTimeout;
         this.sweepConcurrency = sweepConcurrency;
         this.clock = clock;
@@ -122,7 +123,7 @@ public final class VmManager {
 
     /** Validates, clones, builds (or reuses the image), runs and records one agent. */
     public Results.Deployed deploy(JsonNode body) {
-        DeployRequest request = parser.parse(body);
+        DeployRequest request = readSecrets(parser.parse(body));
         Redactor redactor = Redactor.of(request.secrets());
         Instant now = clock.instant();
         String containerName = "jules-agent-" + request.agentName() + "-" + now.getEpochSecond();
@@ -139,6 +140,26 @@ public final class VmManager {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Reads the secrets a request names; one that cannot be read is the caller's mistake (400), found before anything is made. */
+    private DeployRequest readSecrets(DeployRequest request) {
+        if (request.authTokenSecret() == null && request.sshKeySecret() == null) return request;
+        String token = request.authTokenSecret() == null ? request.authToken() : readSecret("auth_token_secret", request.authTokenSecret());
+        String key = request.sshKeySecret() == null ? null : readSecret("ssh_key_secret", request.sshKeySecret());
+        return request.withSecrets(token, key);
+    }
+
+    private String readSecret(String field, String secretId) {
+        String value;
+        try {
+            value = secrets.apply(secretId);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read secret {} for {}: {}", secretId, field, Redactor.describe(e));
+            throw ApiException.invalid(field, "secret " + secretId + " cannot be read");
+        }
+        if (value == null || value.isBlank()) throw ApiException.invalid(field, "secret " + secretId + " is empty");
+        return value.strip();
     }
 
     private Results.Deployed deployRecorded(DeployRequest request, Deployment record, Path work, Redactor redactor) {
@@ -162,7 +183,7 @@ public final class VmManager {
                             DEPLOYMENT_LABEL, record.id(), PORT_LABEL, Integer.toString(request.exposePort())))
                     .withEnv(request.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                     .withExposedPorts(ExposedPort.tcp(request.exposePort()))
-                    .withHostConfig(hostConfig(request.exposePort()))
+                    .withHostConfig(hostConfig(request.exposePort(), request.limits()))
                     .exec().getId());
             String id = containerId;
             engine(() -> {
@@ -261,7 +282,7 @@ public final class VmManager {
         }
     }
 
-    private HostConfig hostConfig(int port) {
+    private HostConfig hostConfig(int port, ContainerLimits limits) {
         String address = settings.publishAddress();
         String bindIp = IP_LITERAL.matcher(address).matches() ? address : "0.0.0.0";
         return HostConfig.newHostConfig()

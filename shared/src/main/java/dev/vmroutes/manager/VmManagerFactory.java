@@ -51,10 +51,10 @@ public final class VmManagerFactory {
                 DockerClients.create(settings, settings.buildTimeout()),
                 settings,
                 store(env, createTable),
-                new DeployRequestParser(RepoUrlPolicy.fromEnvironment(env), keyDir),
+                new DeployRequestParser(RepoUrlPolicy.fromEnvironment(env), keyDir, ContainerLimits.fromEnvironment(env)),
                 new RepoCloner(Integer.parseInt(env.getOrDefault("VM_GIT_TIMEOUT_SECONDS", "60")), knownHosts),
                 new HttpProbe(Duration.ofSeconds(2), Duration.ofSeconds(Long.parseLong(env.getOrDefault("VM_PROBE_TIMEOUT_SECONDS", "3")))),
-                ContainerLimits.fromEnvironment(env),
+                VmManagerFactory::readSecret,
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("VM_READY_TIMEOUT_SECONDS", "20"))),
                 Integer.parseInt(env.getOrDefault("VM_SWEEP_CONCURRENCY", "8")),
                 Clock.systemUTC(),
@@ -73,10 +73,20 @@ public final class VmManagerFactory {
         return store;
     }
 
-    private static String readSecret(String secretId) {
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-            return secrets.getSecretValue(r -> r.secretId(secretId)).secretString();
+    private static volatile SecretsManagerClient secretsManager;
+
+    /** Reads a Secrets Manager secret's string; the client is built on first use, never at start-up. */
+    static String readSecret(String secretId) {
+        SecretsManagerClient client = secretsManager;
+        if (client == null) {
+            synchronized (VmManagerFactory.class) {
+                if (secretsManager == null) {
+                    secretsManager = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+                }
+                client = secretsManager;
+            }
         }
+        return client.getSecretValue(r -> r.secretId(secretId)).secretString();
     }
 
     private static boolean blank(String value) {

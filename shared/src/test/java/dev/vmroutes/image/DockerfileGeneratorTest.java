@@ -2,6 +2,7 @@ package dev.vmroutes.image;
 
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.RepoUrl;
+import dev.vmroutes.manager.ContainerLimits;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerfileGeneratorTest {
 
     private static DeployRequest request(String python, List<String> cmd) {
-        return new DeployRequest(new RepoUrl("https://x/y.git", false, "x"), "main", "agent", "tok", null, python, 8080,
-                cmd, Map.of("API_KEY", "value-not-in-image"));
+        return new DeployRequest(new RepoUrl("https://x/y.git", false, "x"), "main", "agent", "tok", null, null, null, null,
+                python, 8080, cmd, Map.of("API_KEY", "value-not-in-image"), ContainerLimits.fromEnvironment(Map.of()));
     }
 
     @Test

@@ -274,6 +274,21 @@ class DeployIT {
         }
     }
 
+    @Test
+    void deploy_requestedLimits_lowerTheCeilingForThatContainer() {
+        String agent = "small";
+        try {
+            ObjectNode body = tokenBody(agent).put("memory_mb", 128).put("cpus", 0.5).put("pids_limit", 64);
+            Results.Deployed deployed = env.manager.deploy(body);
+            var host = env.docker.inspectContainerCmd(deployed.containerId()).exec().getHostConfig();
+            assertThat(host.getMemory()).isEqualTo(128L * 1024 * 1024);
+            assertThat(host.getNanoCPUs()).isEqualTo(500_000_000L);
+            assertThat(host.getPidsLimit()).isEqualTo(64L);
+        } finally {
+            env.removeAgentContainers(agent);
+        }
+    }
+
     private static String logs(String containerId) {
         StringBuilder out = new StringBuilder();
         try {

@@ -90,6 +90,15 @@ class DeployValidationIT {
                 arguments("{" + SSH_URL + ", \"ssh_key_path\": \"../../etc/passwd\"}", "ssh_key_path"),
                 arguments("{" + SSH_URL + ", \"ssh_key_path\": \"/etc/passwd\"}", "ssh_key_path"),
                 arguments("{" + SSH_URL + ", \"ssh_key_path\": \"missing_key\"}", "ssh_key_path"),
+                arguments("{" + OK_URL + ", \"memory_mb\": 4096}", "memory_mb"),
+                arguments("{" + OK_URL + ", \"memory_mb\": 8}", "memory_mb"),
+                arguments("{" + OK_URL + ", \"cpus\": 2}", "cpus"),
+                arguments("{" + OK_URL + ", \"cpus\": \"1\"}", "cpus"),
+                arguments("{" + OK_URL + ", \"pids_limit\": 100000}", "pids_limit"),
+                arguments("{" + OK_URL + ", \"auth_token\": \"t\", \"auth_token_secret\": \"s\"}", "auth_token_secret"),
+                arguments("{" + OK_URL + ", \"auth_token_secret\": \"bad secret name!\"}", "auth_token_secret"),
+                arguments("{" + OK_URL + ", \"ssh_key_secret\": \"key\"}", "ssh_key_secret"),
+                arguments("{" + SSH_URL + ", \"auth_token_secret\": \"tok\"}", "auth_token_secret"),
                 arguments("{" + OK_URL + ", \"unexpected\": true}", "unexpected"));
     }
 
@@ -106,7 +115,7 @@ class DeployValidationIT {
         assertThat(e).as("refused").isNotNull();
         assertThat(e.status()).as(e.detail()).isEqualTo(400);
         assertThat(e.detail()).startsWith(field + ": ");
-        assertThat(e.detail()).doesNotContain("secret");
+        assertThat(e.detail()).doesNotContain("user:secret");
         assertThat(env.store.list()).hasSize(records);
         assertThat(env.docker.listContainersCmd().withShowAll(true).exec()).hasSize(containers);
         assertThat(env.docker.listImagesCmd().withShowAll(true).exec()).hasSize(images);

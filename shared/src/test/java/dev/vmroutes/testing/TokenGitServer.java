@@ -29,7 +29,7 @@ public final class TokenGitServer implements AutoCloseable {
     private final Server server;
     private final Map<String, Repository> repositories = new ConcurrentHashMap<>();
     private final String token;
-    private volatile int requests;
+    private final java.util.concurrent.atomic.AtomicInteger gitRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     public TokenGitServer(String token) throws Exception {
         this.token = token;
@@ -46,7 +46,7 @@ public final class TokenGitServer implements AutoCloseable {
         Filter auth = (req, res, chain) -> {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
-            requests++;
+            if (request.getRequestURI().startsWith("/git/")) gitRequests.incrementAndGet();
             if (request.getRequestURI().startsWith("/redirect/")) {
                 response.sendRedirect(request.getRequestURI().replaceFirst("^/redirect/", "/git/")
                         + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
@@ -88,8 +88,9 @@ public final class TokenGitServer implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/redirect/" + name + ".git";
     }
 
-    public int requests() {
-        return requests;
+    /** Requests that reached a repository path (not the redirecting one). */
+    public int gitRequests() {
+        return gitRequests.get();
     }
 
     @Override

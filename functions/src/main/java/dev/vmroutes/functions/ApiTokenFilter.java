@@ -1,0 +1,63 @@
+package dev.vmroutes.functions;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Bearer-token authentication for the server: with {@code VM_API_TOKEN} set, every route needs
+ * {@code Authorization: Bearer <token>}. Without it the local server listens only on loopback
+ * and refuses to start on any other address. (On AWS the HTTP API's IAM or JWT authorizer
+ * authenticates callers.)
+ */
+@Component
+public class ApiTokenFilter extends OncePerRequestFilter {
+
+    private final byte[] expected;
+
+    public ApiTokenFilter(Environment environment) {
+        String token = environment.getProperty("VM_API_TOKEN");
+        this.expected = token == null || token.isBlank() ? null : ("Bearer " + token.strip()).getBytes(StandardCharsets.UTF_8);
+        boolean onLambda = environment.getProperty("AWS_LAMBDA_FUNCTION_NAME") != null;
+        String address = environment.getProperty("server.address", "127.0.0.1");
+        if (expected == null && !onLambda && !isLoopback(address)) {
+            throw new IllegalStateException("refusing to listen on " + address
+                    + " without VM_API_TOKEN: the API controls a Docker engine; set a token or bind to 127.0.0.1");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (expected != null) {
+            String header = request.getHeader("Authorization");
+            byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(expected, given)) {
+                response.setStatus(401);
+                response.setHeader("WWW-Authenticate", "Bearer");
+                response.setContentType("application/json");
+                response.getWriter().write("{\"detail\":\"authorization: a valid bearer token is required\"}");
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.vmroutes.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.api.ApiException;
+import dev.vmroutes.manager.Results;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.TestManagers;
+import dev.vmroutes.testing.TokenGitServer;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Property-based fuzzing of every deploy, stop and health field against the real engine and table.
+ * Each generated field is valid or invalid by construction (wrong type, out of range, or holding a
+ * character its rule forbids). A request with any invalid field must answer 400 naming one of
+ * them and create nothing; a request whose fields are all valid must deploy. Never a 5xx.
+ */
+class FuzzIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    static final String TOKEN = "fuzz-token";
+    static final AtomicInteger AGENTS = new AtomicInteger();
+
+    static Path dir;
+    static TestManagers env;
+    static TokenGitServer git;
+    static String sentinel;
+
+    /** One generated field: its name, its value (null: left out) and whether it is valid. */
+    record Field(String name, JsonNode value, boolean valid) {
+    }
+
+    @BeforeContainer
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("fuzz");
+        env = new TestManagers(dir);
+        git = new TokenGitServer(TOKEN);
+        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
+        ObjectNode body = JSON.createObjectNode().put("repo_url", git.url("agent")).put("agent_name", "fuzz-sentinel")
+                .put("auth_token", TOKEN);
+        sentinel = env.manager.deploy(body).containerName();
+    }
+
+    @AfterContainer
+    static void stop() throws Exception {
+        env.removeAgentContainers("fuzz-sentinel");
+        git.close();
+    }
+
+    // ------------------------------------------------------------------ generators
+
+    /** Text that breaks a rule by holding one of {@code poison}, at a random place. */
+    static Arbitrary<String> poisoned(String poison) {
+        Arbitrary<String> any = Arbitraries.strings().ofMaxLength(20);
+        return Combinators.combine(any, any, Arbitraries.of(poison.chars().mapToObj(c -> String.valueOf((char) c)).toList()))
+                .as((a, b, p) -> a + p + b);
+    }
+
+    static Arbitrary<JsonNode> wrongTypes() {
+        return Arbitraries.of(NODES.numberNode(42), NODES.booleanNode(true), NODES.arrayNode().add(1),
+                NODES.objectNode().put("a", 1), NODES.numberNode(1.5));
+    }
+
+    static Arbitrary<Field> field(String name, Arbitrary<JsonNode> valid, Arbitrary<JsonNode> invalid, boolean optional) {
+        List<Arbitrary<Field>> choices = new ArrayList<>();
+        choices.add(valid.map(v -> new Field(name, v, true)));
+        choices.add(invalid.map(v -> new Field(name, v, false)));
+        if (optional) choices.add(Arbitraries.just(new Field(name, null, true)));
+        return Arbitraries.oneOf(choices);
+    }
+
+    static Arbitrary<JsonNode> text(Arbitrary<String> strings) {
+        return strings.map(NODES::textNode);
+    }
+
+    @Provide
+    Arbitrary<List<Field>> deployBodies() {
+        Arbitrary<Field> repoUrl = field("repo_url", Arbitraries.just(NODES.textNode(git.url("agent"))),
+                Arbitraries.oneOf(wrongTypes(), Arbitraries.just(NODES.nullNode()),
+                        text(Arbitraries.of("file:///etc/passwd", "ext::sh -c id", "https://10.0.0.1/x.git",
+                                "https://169.254.169.254/", "https://u:p@example.com/x.git", "http://example.com/x.git",
+                                "https://[::1]/x", "https://2130706433/x", "git@10.0.0.1:x.git", "")),
+                        text(Arbitraries.strings().ofMaxLength(40).filter(s -> !s.contains("127.0.0.1") && !s.contains("localhost")))),
+                false);
+        Arbitrary<Field> agentName = field("agent_name",
+                Arbitraries.create(() -> NODES.textNode("fuzz-" + AGENTS.incrementAndGet())),
+                Arbitraries.oneOf(wrongTypes(), Arbitraries.just(NODES.nullNode()), text(Arbitraries.just("")),
+                        text(poisoned("/ :@\\\u0000\n\u00e9$")), text(Arbitraries.strings().withChars("-._").ofMinLength(1).ofMaxLength(5)),
+                        text(Arbitraries.strings().alpha().ofLength(64))),
+                false);
+        Arbitrary<Field> branch = field("branch", Arbitraries.just(NODES.textNode("main")),
+                Arbitraries.oneOf(wrongTypes(), text(Arbitraries.just("")), text(poisoned(" ~^:?*[\\\u0001")),
+                        text(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(s -> "-" + s)),
+                        text(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).map(s -> s + "..x"))),
+                true);
+        Arbitrary<Field> python = field("python_version", text(Arbitraries.of("3.11", "3.11-slim")),
+                Arbitraries.oneOf(wrongTypes(), text(poisoned("; \n$`'\"/:ABC_")), text(Arbitraries.of("3", "latest", "3.11.", ".3"))),
+                true);
+        Arbitrary<Field> port = field("expose_port", Arbitraries.of(NODES.numberNode(8080), NODES.numberNode(9000)),
+                Arbitraries.oneOf(wrongTypes(), Arbitraries.integers().lessOrEqual(0).map(NODES::numberNode),
+                        Arbitraries.integers().greaterOrEqual(65536).map(NODES::numberNode),
+                        text(Arbitraries.just("8080"))),
+                true);
+        Arbitrary<Field> cmd = field("startup_cmd",
+                Arbitraries.just(NODES.arrayNode().add("python").add("-c").add("print('ok')")),
+                Arbitraries.oneOf(Arbitraries.of(NODES.arrayNode(), NODES.textNode("python main.py"),
+                                NODES.arrayNode().add(1), NODES.arrayNode().add(""), NODES.arrayNode().add("python").add(NODES.nullNode())),
+                        poisoned("\u0000\n\u0007").map(s -> NODES.arrayNode().add("python").add(s))),
+                false);
+        Arbitrary<Field> environment = field("environment",
+                Arbitraries.maps(Arbitraries.strings().withCharRange('A', 'Z').ofMinLength(1).ofMaxLength(8).map(k -> "F_" + k),
+                        Arbitraries.strings().ofMaxLength(30).filter(v -> v.indexOf('\0') < 0)).ofMaxSize(4)
+                        .map(m -> {
+                            ObjectNode o = NODES.objectNode();
+                            m.forEach(o::put);
+                            return o;
+                        }),
+                Arbitraries.oneOf(Arbitraries.of(NODES.arrayNode(), NODES.textNode("A=1"), NODES.objectNode().put("A", 1)),
+                        poisoned("-. =$").map(k -> NODES.objectNode().put("K" + k, "v")),
+                        Arbitraries.strings().ofMaxLength(5).map(v -> NODES.objectNode().put("K", v + "\u0000"))),
+                true);
+        Arbitrary<Field> token = field("auth_token", Arbitraries.just(NODES.textNode(TOKEN)),
+                Arbitraries.oneOf(wrongTypes(), text(Arbitraries.just("")), text(poisoned("\n\u0000"))), false);
+        Arbitrary<Field> memory = field("memory_mb", Arbitraries.integers().between(16, 512).map(NODES::numberNode),
+                Arbitraries.oneOf(wrongTypes(), Arbitraries.integers().greaterOrEqual(513).map(NODES::numberNode),
+                        Arbitraries.integers().lessOrEqual(15).map(NODES::numberNode)), true);
+        Arbitrary<Field> pids = field("pids_limit", Arbitraries.integers().between(8, 256).map(NODES::numberNode),
+                Arbitraries.oneOf(wrongTypes(), Arbitraries.integers().greaterOrEqual(257).map(NODES::numberNode)), true);
+        Arbitrary<Field> unknown = Arbitraries.oneOf(Arbitraries.just(new Field("-", null, true)),
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10).map(n -> new Field("X" + n, NODES.textNode("v"), false)));
+        return Combinators.combine(List.of(repoUrl, agentName, branch, python, port, cmd, environment, token, memory, pids, unknown))
+                .as(fields -> fields);
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    @Property(tries = 2500)
+    void deploy_anyBody_isDeployedOrRefusedWith400NamingAnInvalidField(@ForAll("deployBodies") List<Field> fields) {
+        ObjectNode body = NODES.objectNode();
+        List<String> invalid = new ArrayList<>();
+        for (Field f : fields) {
+            if (f.value() != null) body.set(f.name(), f.value());
+            if (!f.valid()) invalid.add(f.name());
+        }
+        int records = env.store.list().size();
+        int containers = env.docker.listContainersCmd().withShowAll(true).exec().size();
+        int images = env.docker.listImagesCmd().withShowAll(true).exec().size();
+        Results.Deployed deployed = null;
+        ApiException refused = null;
+        try {
+            deployed = env.manager.deploy(body);
+        } catch (ApiException e) {
+            refused = e;
+        }
+        if (invalid.isEmpty()) {
+            assertThat(refused).as(body + " -> " + (refused == null ? "" : refused.detail())).isNull();
+            assertThat(deployed.status()).isEqualTo("exited");
+            env.removeAgentContainers(body.get("agent_name").asText());
+            return;
+        }
+        assertThat(refused).as("accepted although " + invalid + " invalid: " + body).isNotNull();
+        assertThat(refused.status()).as(refused.detail()).isEqualTo(400);
+        String field = refused.detail().substring(0, refused.detail().indexOf(':'));
+        assertThat(invalid.contains(field) || invalid.contains(field.replaceFirst("\\..*", "")))
+                .as("detail '" + refused.detail() + "' names one of " + invalid).isTrue();
+        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.docker.listContainersCmd().withShowAll(true).exec()).hasSize(containers);
+        assertThat(env.docker.listImagesCmd().withShowAll(true).exec()).hasSize(images);
+    }
+
+    @Provide
+    Arbitrary<JsonNode> anyJson() {
+        return Arbitraries.oneOf(wrongTypes(), Arbitraries.just(NODES.nullNode()), text(Arbitraries.strings().ofMaxLength(30)));
+    }
+
+    @Property(tries = 2000)
+    void stop_anyBody_is400Or404AndTouchesNothing(@ForAll("anyJson") JsonNode name, @ForAll("anyJson") JsonNode remove,
+                                                  @ForAll boolean addUnknownField) {
+        ObjectNode body = NODES.objectNode().set("container_name", name);
+        body.set("remove", remove);
+        if (addUnknownField) body.put("force", true);
+        int containers = env.docker.listContainersCmd().withShowAll(true).exec().size();
+        try {
+            env.manager.stop(body);
+            throw new AssertionError("stopped something for " + body);
+        } catch (ApiException e) {
+            assertThat(e.status()).as(body + " -> " + e.detail()).isIn(400, 404);
+        }
+        assertThat(env.docker.listContainersCmd().withShowAll(true).exec()).hasSize(containers);
+        assertThat(env.docker.inspectContainerCmd(sentinel).exec().getState().getStatus()).isEqualTo("running");
+    }
+
+    @Property(tries = 2000)
+    void health_anyNameAndPath_answersOrIs400Or404(@ForAll("names") String name, @ForAll("paths") String path) {
+        try {
+            Results.Health health = env.manager.health(name, path);
+            assertThat(name).isEqualTo(sentinel);
+            assertThat(health.containerStatus()).isEqualTo("running");
+            assertThat(health.httpProbe().url()).startsWith("http://127.0.0.1:");
+        } catch (ApiException e) {
+            assertThat(e.status()).as(name + " " + path + " -> " + e.detail()).isIn(400, 404);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> names() {
+        return Arbitraries.oneOf(Arbitraries.just(sentinel), Arbitraries.strings().ofMaxLength(40),
+                Arbitraries.strings().alpha().numeric().withChars("_.-").ofMinLength(1).ofMaxLength(40));
+    }
+
+    @Provide
+    Arbitrary<String> paths() {
+        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40), Arbitraries.strings().ofMaxLength(40).map(s -> "/" + s),
+                Arbitraries.of("/health", "//evil.com/", "/../x", "http://10.0.0.1/", "/@evil", "/%2e%2e/"),
+                Arbitraries.just((String) null));
+    }
+}
