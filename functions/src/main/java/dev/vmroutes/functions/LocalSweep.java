@@ -9,6 +9,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -18,9 +19,9 @@ public class LocalSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSweep.class);
 
-    private final VmManager manager;
+    private final Supplier<VmManager> manager;
 
-    public LocalSweep(VmManager manager) {
+    public LocalSweep(Supplier<VmManager> manager) {
         this.manager = manager;
     }
 
@@ -32,7 +33,7 @@ public class LocalSweep {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         timer.scheduleWithFixedDelay(() -> {
             try {
-                LOG.info("health sweep: {}", manager.sweep());
+                LOG.info("health sweep: {}", manager.get().sweep());
             } catch (RuntimeException e) {
                 LOG.warn("health sweep failed: {}", Redactor.describe(e));
             }

@@ -5,12 +5,18 @@ import dev.vmroutes.manager.VmManagerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The one {@link VmManager} of this execution environment. */
+import java.util.function.Supplier;
+
+/**
+ * The {@link VmManager} of this execution environment, looked up per request so that a SnapStart
+ * restore (which drops it) is followed by fresh clients.
+ */
 @Configuration(proxyBeanMethods = false)
 public class ManagerConfiguration {
 
     @Bean
-    VmManager vmManager() {
-        return VmManagerFactory.shared();
+    Supplier<VmManager> vmManager() {
+        VmManagerFactory.shared(); // built at start-up, so the first request does not pay for it
+        return VmManagerFactory::shared;
     }
 }

@@ -12,36 +12,37 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The four routes of the spec; all work happens in the shared {@link VmManager}. */
 @RestController
 @RequestMapping("/api/v1/vm")
 public class VmController {
 
-    private final VmManager manager;
+    private final Supplier<VmManager> manager;
 
-    public VmController(VmManager manager) {
+    public VmController(Supplier<VmManager> manager) {
         this.manager = manager;
     }
 
     @PostMapping("/deploy")
     public Results.Deployed deploy(@RequestBody(required = false) JsonNode body) {
-        return manager.deploy(body);
+        return manager.get().deploy(body);
     }
 
     @GetMapping("/list")
     public List<Results.Listed> list() {
-        return manager.list();
+        return manager.get().list();
     }
 
     @PostMapping("/stop")
     public Results.Stopped stop(@RequestBody(required = false) JsonNode body) {
-        return manager.stop(body);
+        return manager.get().stop(body);
     }
 
     @GetMapping("/health/{container_name}")
     public Results.Health health(@PathVariable("container_name") String containerName,
                                  @RequestParam(name = "path", required = false) String path) {
-        return manager.health(containerName, path);
+        return manager.get().health(containerName, path);
     }
 }

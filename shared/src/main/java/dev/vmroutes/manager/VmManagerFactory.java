@@ -40,6 +40,16 @@ public final class VmManagerFactory {
     }
 
     /**
+     * Drops the manager so the next {@link #shared()} builds a new one: after a SnapStart restore,
+     * connections opened before the snapshot must not be reused, and the TLS secret is read anew.
+     */
+    public static void reset() {
+        synchronized (VmManagerFactory.class) {
+            shared = null;
+        }
+    }
+
+    /**
      * @param createTable create the DynamoDB table when it is missing (the local run); on AWS the template owns it
      */
     public static VmManager fromEnvironment(Map<String, String> env, boolean createTable) {

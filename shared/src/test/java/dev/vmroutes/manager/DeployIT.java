@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Capability;
 import dev.vmroutes.api.ApiException;
 import dev.vmroutes.store.Deployment;
 import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.ImageScan;
 import dev.vmroutes.testing.KeyGitServer;
 import dev.vmroutes.testing.TestManagers;
 import dev.vmroutes.testing.TokenGitServer;
@@ -119,43 +120,19 @@ class DeployIT {
             body.putObject("environment").put("SECRET_SETTING", "env-only-value");
             Results.Deployed deployed = env.manager.deploy(body);
 
-            String script = "import os,sys\n"
-                    + "bad = os.path.exists('/app/.git')\n"
-                    + "for root, dirs, files in os.walk('/'):\n"
-                    + "    if root.startswith(('/proc', '/sys', '/dev')): dirs[:] = []; continue\n"
-                    + "    for f in files:\n"
-                    + "        try:\n"
-                    + "            data = open(os.path.join(root, f), 'rb').read()\n"
-                    + "        except Exception: continue\n"
-                    + "        if sys.argv[1].encode() in data or b'env-only-value' in data: print('found in', os.path.join(root, f)); bad = True\n"
-                    + "sys.exit(1 if bad else 0)\n";
-            String checker = env.docker.createContainerCmd(deployed.image())
-                    .withCmd("python", "-c", script, TOKEN).exec().getId();
-            try {
-                env.docker.startContainerCmd(checker).exec();
-                int exit = env.docker.waitContainerCmd(checker).start().awaitStatusCode(120, TimeUnit.SECONDS);
-                assertThat(exit).as("image filesystem holds .git, the token or an environment value").isZero();
-            } finally {
-                env.docker.removeContainerCmd(checker).withForce(true).exec();
-            }
+            assertThat(ImageScan.filesAreClean(env.docker, deployed.image(), List.of(TOKEN, "env-only-value")))
+                    .as("image filesystem holds .git, the token or an environment value").isTrue();
 
             var image = env.docker.inspectImageCmd(deployed.image()).exec();
             assertThat(JSON.writeValueAsString(image)).doesNotContain(TOKEN).doesNotContain("env-only-value");
-            assertThat(history(deployed.image())).doesNotContain(TOKEN).doesNotContain("env-only-value");
+            String history = ImageScan.history(deployed.image());
+            assertThat(history).contains("HEALTHCHECK").doesNotContain(TOKEN).doesNotContain("env-only-value");
             var container = env.docker.inspectContainerCmd(deployed.containerId()).exec();
             assertThat(JSON.writeValueAsString(container)).doesNotContain(TOKEN);
             assertThat(JSON.writeValueAsString(env.store.get(deployed.deploymentId()).orElseThrow())).doesNotContain(TOKEN);
         } finally {
             env.removeAgentContainers(agent);
         }
-    }
-
-    private static String history(String image) throws Exception {
-        Process p = new ProcessBuilder("docker", "history", "--no-trunc", image).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(out).isZero();
-        assertThat(out).contains("HEALTHCHECK");
-        return out;
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.vmroutes.testing.TokenGitServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -38,6 +39,7 @@ class FuzzIT {
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final String TOKEN = "fuzz-token";
     static final AtomicInteger AGENTS = new AtomicInteger();
+    static final AtomicInteger VALID_DEPLOYS = new AtomicInteger();
 
     static Path dir;
     static TestManagers env;
@@ -63,6 +65,8 @@ class FuzzIT {
     static void stop() throws Exception {
         env.removeAgentContainers("fuzz-sentinel");
         git.close();
+        // The generators must also reach the all-valid corner, or "valid deploys" was never tested.
+        assertThat(VALID_DEPLOYS.get()).as("all-valid bodies generated and deployed").isPositive();
     }
 
     // ------------------------------------------------------------------ generators
@@ -152,7 +156,7 @@ class FuzzIT {
 
     // ------------------------------------------------------------------ properties
 
-    @Property(tries = 2500)
+    @Property(tries = 2500, edgeCases = EdgeCasesMode.MIXIN)
     void deploy_anyBody_isDeployedOrRefusedWith400NamingAnInvalidField(@ForAll("deployBodies") List<Field> fields) {
         ObjectNode body = NODES.objectNode();
         List<String> invalid = new ArrayList<>();
@@ -173,6 +177,7 @@ class FuzzIT {
         if (invalid.isEmpty()) {
             assertThat(refused).as(body + " -> " + (refused == null ? "" : refused.detail())).isNull();
             assertThat(deployed.status()).isEqualTo("exited");
+            VALID_DEPLOYS.incrementAndGet();
             env.removeAgentContainers(body.get("agent_name").asText());
             return;
         }
@@ -191,7 +196,7 @@ class FuzzIT {
         return Arbitraries.oneOf(wrongTypes(), Arbitraries.just(NODES.nullNode()), text(Arbitraries.strings().ofMaxLength(30)));
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 2000, edgeCases = EdgeCasesMode.MIXIN)
     void stop_anyBody_is400Or404AndTouchesNothing(@ForAll("anyJson") JsonNode name, @ForAll("anyJson") JsonNode remove,
                                                   @ForAll boolean addUnknownField) {
         ObjectNode body = NODES.objectNode().set("container_name", name);
@@ -208,7 +213,7 @@ class FuzzIT {
         assertThat(env.docker.inspectContainerCmd(sentinel).exec().getState().getStatus()).isEqualTo("running");
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 2000, edgeCases = EdgeCasesMode.MIXIN)
     void health_anyNameAndPath_answersOrIs400Or404(@ForAll("names") String name, @ForAll("paths") String path) {
         try {
             Results.Health health = env.manager.health(name, path);

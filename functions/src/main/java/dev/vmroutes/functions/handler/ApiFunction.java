@@ -22,6 +22,7 @@ public abstract class ApiFunction implements RequestStreamHandler {
 
     private static SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> createHandler() {
         try {
+            Priming.register();
             return SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(VmRoutesApplication.class);
         } catch (ContainerInitializationException e) {
             throw new IllegalStateException("the application did not start", e);

@@ -15,19 +15,23 @@ public final class HealthSweepFunction implements RequestStreamHandler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final VmManager manager;
-
-    public HealthSweepFunction() {
-        this(VmManagerFactory.shared());
+    static {
+        Priming.register();
     }
 
-    public HealthSweepFunction(VmManager manager) {
+    private final java.util.function.Supplier<VmManager> manager;
+
+    public HealthSweepFunction() {
+        this(VmManagerFactory::shared);
+    }
+
+    public HealthSweepFunction(java.util.function.Supplier<VmManager> manager) {
         this.manager = manager;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes(); // the scheduled event carries nothing the sweep needs
-        JSON.writeValue(output, manager.sweep());
+        JSON.writeValue(output, manager.get().sweep());
     }
 }
