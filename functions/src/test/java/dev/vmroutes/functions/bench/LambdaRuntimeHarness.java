@@ -35,6 +35,7 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
     private volatile byte[] event;
     private volatile String requestId;
     private volatile boolean served;
+    private long generation;
     private volatile CompletableFuture<String> response = new CompletableFuture<>();
 
     /** The first response of one cold start, and how long it took from JVM start. */
@@ -53,12 +54,17 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         if (path.endsWith("/invocation/next")) {
             synchronized (this) {
-                while (served) {
+                long mine = generation;
+                while (served && mine == generation) {
                     try {
-                        wait(); // one invocation per process: the next poll waits until the process is ended
+                        wait(); // one invocation per process: its next poll waits until the process is ended
                     } catch (InterruptedException e) {
                         return;
                     }
+                }
+                if (mine != generation) {
+                    exchange.close(); // a poll from an ended process: never hand it the next event
+                    return;
                 }
                 served = true;
             }
@@ -85,6 +91,7 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
         synchronized (this) {
             event = eventJson;
             requestId = UUID.randomUUID().toString();
+            generation++;
             served = false;
             response = new CompletableFuture<>();
             notifyAll();
@@ -161,7 +168,7 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            served = false;
+            generation++;
             notifyAll();
         }
         server.stop(0);
