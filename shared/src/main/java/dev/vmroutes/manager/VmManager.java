@@ -529,7 +529,7 @@ public final class VmManager {
                     try {
                         String outcome = sweepOutcome(c);
                         outcomes.merge(outcome, 1, Integer::sum);
-                        if (record != null) updateRecord(name, d -> d.probed(outcome, c.getState(), clock.instant()));
+                        if (record != null) updateRecord(record, d -> d.probed(outcome, c.getState(), clock.instant()));
                     } finally {
                         inFlight.release();
                     }
@@ -551,7 +551,7 @@ public final class VmManager {
             boolean staleBuild = "building".equals(d.status())
                     && d.createdAt().isBefore(now.minus(settings.buildTimeout().multipliedBy(2)));
             if ("building".equals(d.status()) && !staleBuild) continue;
-            updateRecord(d.containerName(), r -> r.withStatus("lost", clock.instant()));
+            updateRecord(d, r -> r.withStatus("lost", clock.instant()));
             lost++;
         }
         long durationMs = (System.nanoTime() - start) / 1_000_000;
@@ -581,7 +581,16 @@ public final class VmManager {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Applies {@code change} to the newest record of {@code containerName}, re-reading once if another writer won. */
+    /** Applies {@code change} to a record just read; if another writer won meanwhile, reads it again and retries. */
+    private void updateRecord(Deployment read, java.util.function.UnaryOperator<Deployment> change) {
+        try {
+            storeCall(() -> store.update(change.apply(read)));
+        } catch (DeploymentStore.ConflictingWriteException raced) {
+            updateRecord(read.containerName(), change);
+        }
+    }
+
+    /** Applies {@code change} to the newest record of {@code containerName}, re-reading if another writer won. */
     private void updateRecord(String containerName, java.util.function.UnaryOperator<Deployment> change) {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<Deployment> current = storeCall(() -> store.findByContainerName(containerName));

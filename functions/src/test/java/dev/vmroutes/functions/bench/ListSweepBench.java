@@ -39,17 +39,30 @@ public final class ListSweepBench {
             Results.Deployed first = env.manager.deploy(new ObjectMapper().createObjectNode()
                     .put("repo_url", git.url("agent")).put("agent_name", AGENT).put("auth_token", "bench"));
 
+            Supplier<?> engineList = () -> env.docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of("jules.managed", "true")).exec();
             long list1 = median(iterations, () -> env.manager.list());
+            long engine1 = median(iterations, engineList);
+            long store1 = median(iterations, () -> env.store.list());
             long sweep1 = median(iterations, () -> env.manager.sweep());
             startMore(env, first.image(), 49);
             long sweep50 = median(iterations, () -> env.manager.sweep());
+            long storeWrites50 = median(iterations, () -> {
+                env.store.list().forEach(d -> env.store.update(d.probed("healthy", "running", Instant.now())));
+                return null;
+            });
             startMore(env, first.image(), 50);
             long list100 = median(iterations, () -> env.manager.list());
+            long engine100 = median(iterations, engineList);
+            long store100 = median(iterations, () -> env.store.list());
 
             System.out.printf("list    1 container : %6.1f ms%n", list1 / 1e6);
             System.out.printf("list  100 containers: %6.1f ms  ratio %.2f (target < 2)%n", list100 / 1e6, (double) list100 / list1);
+            System.out.printf("  of which the engine's list call: %.1f ms -> %.1f ms (ratio %.2f); the table scan: %.1f ms -> %.1f ms (ratio %.2f)%n",
+                    engine1 / 1e6, engine100 / 1e6, (double) engine100 / engine1, store1 / 1e6, store100 / 1e6, (double) store100 / store1);
             System.out.printf("sweep   1 container : %6.1f ms%n", sweep1 / 1e6);
             System.out.printf("sweep  50 containers: %6.1f ms  ratio %.2f (target < 3)%n", sweep50 / 1e6, (double) sweep50 / sweep1);
+            System.out.printf("  of which writing 50 probe results one by one, sequentially: %.1f ms%n", storeWrites50 / 1e6);
             System.out.printf("median of %d runs each, after a warm-up run; sweep concurrency 8%n", iterations);
         } finally {
             env.removeAgentContainers(AGENT);
