@@ -5,6 +5,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -36,7 +37,7 @@ import java.security.PublicKey;
 import java.util.List;
 
 /**
- * Shallow clones one branch with JGit. Credentials live only in this call: the token goes
+ * Reads and shallow-fetches one branch with JGit. Credentials live only in this call: the token goes
  * through a credentials provider (never into the URL or {@code .git/config}), the SSH key is read
  * from its file by a session factory made for this clone and closed after it.
  */
@@ -52,39 +53,89 @@ public final class RepoCloner {
     }
 
     /**
-     * Fetches {@code refs/heads/<branch>} at depth 1 into {@code dir} and checks it out.
+     * Prepares an empty repository in {@code dir} for {@code request}'s remote: no credentials in
+     * its config, redirects off. Close it to release the SSH session factory.
      *
-     * @return the commit SHA that was checked out
      * @throws CloneFailedException with a message naming what went wrong (not yet redacted)
      */
-    public String cloneInto(DeployRequest request, Path dir) {
-        String branchRef = "refs/heads/" + request.branch();
+    public Remote open(DeployRequest request, Path dir) {
         SshdSessionFactory sshFactory = request.repoUrl().ssh()
                 ? sshFactory(request.sshKeyPath(), request.sshKey(), dir.resolveSibling("ssh-home")) : null;
-        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch(request.branch()).call()) {
+        try {
+            Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch(request.branch()).call();
             StoredConfig config = git.getRepository().getConfig();
             config.setString("remote", "origin", "url", request.repoUrl().url());
             config.setString("http", null, "followRedirects", "false");
             config.save();
-            FetchResult result = git.fetch()
-                    .setRemote("origin")
-                    .setRefSpecs(new RefSpec("+" + branchRef + ":refs/remotes/origin/" + request.branch()))
-                    .setDepth(1)
-                    .setTagOpt(TagOpt.NO_TAGS)
-                    .setTimeout(timeoutSeconds)
-                    .setCredentialsProvider(credentials(request))
-                    .setTransportConfigCallback(transportConfig(sshFactory))
-                    .call();
-            Ref fetched = result.getAdvertisedRef(branchRef);
-            if (fetched == null || fetched.getObjectId() == null) {
-                throw new CloneFailedException("branch '" + request.branch() + "' not found");
-            }
-            ObjectId commit = fetched.getObjectId();
-            git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
-            return commit.name();
-        } catch (GitAPIException | IOException | org.eclipse.jgit.api.errors.JGitInternalException e) {
+            return new Remote(git, request, sshFactory);
+        } catch (GitAPIException | IOException | JGitInternalException e) {
+            if (sshFactory != null) sshFactory.close();
             throw new CloneFailedException(describe(e, request.branch()));
-        } finally {
+        }
+    }
+
+    /** One remote branch, seen from a local repository that holds nothing secret. */
+    public final class Remote implements AutoCloseable {
+
+        private final Git git;
+        private final DeployRequest request;
+        private final SshdSessionFactory sshFactory;
+        private final String branchRef;
+
+        private Remote(Git git, DeployRequest request, SshdSessionFactory sshFactory) {
+            this.git = git;
+            this.request = request;
+            this.sshFactory = sshFactory;
+            this.branchRef = "refs/heads/" + request.branch();
+        }
+
+        /** The branch's commit, asked of the server without fetching anything. */
+        public String headCommit() {
+            try {
+                return git.lsRemote().setRemote("origin").setHeads(true).setTimeout(timeoutSeconds)
+                        .setCredentialsProvider(credentials(request))
+                        .setTransportConfigCallback(transportConfig(sshFactory))
+                        .call().stream()
+                        .filter(ref -> ref.getName().equals(branchRef) && ref.getObjectId() != null)
+                        .map(ref -> ref.getObjectId().name())
+                        .findFirst()
+                        .orElseThrow(() -> new CloneFailedException("branch '" + request.branch() + "' not found"));
+            } catch (GitAPIException | JGitInternalException e) {
+                throw new CloneFailedException(describe(e, request.branch()));
+            }
+        }
+
+        /**
+         * Fetches the branch at depth 1 and checks it out.
+         *
+         * @return the commit checked out (the branch may have moved since {@link #headCommit()})
+         */
+        public String checkout() {
+            try {
+                FetchResult result = git.fetch()
+                        .setRemote("origin")
+                        .setRefSpecs(new RefSpec("+" + branchRef + ":refs/remotes/origin/" + request.branch()))
+                        .setDepth(1)
+                        .setTagOpt(TagOpt.NO_TAGS)
+                        .setTimeout(timeoutSeconds)
+                        .setCredentialsProvider(credentials(request))
+                        .setTransportConfigCallback(transportConfig(sshFactory))
+                        .call();
+                Ref fetched = result.getAdvertisedRef(branchRef);
+                if (fetched == null || fetched.getObjectId() == null) {
+                    throw new CloneFailedException("branch '" + request.branch() + "' not found");
+                }
+                ObjectId commit = fetched.getObjectId();
+                git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
+                return commit.name();
+            } catch (GitAPIException | JGitInternalException e) {
+                throw new CloneFailedException(describe(e, request.branch()));
+            }
+        }
+
+        @Override
+        public void close() {
+            git.close();
             if (sshFactory != null) sshFactory.close();
         }
     }

@@ -163,21 +163,65 @@ public final class VmManager {
     }
 
     private Results.Deployed deployRecorded(DeployRequest request, Deployment record, Path work, Redactor redactor) {
+        Image image = image(request, record, work, redactor);
+        String containerId = startContainer(request, record, image, redactor);
+        try {
+            InspectContainerResponse state = awaitReady(containerId, request.exposePort());
+            Map<String, Integer> ports = boundPorts(state);
+            String status = state.getState().getStatus();
+            Deployment running = storeCall(() -> store.update(record.running(state.getId(), image.commit(), image.tag(), status, ports, clock.instant())));
+            LOG.info("deployed {} ({}) commit {} image {} status {}", running.containerName(), running.id(), image.commit(), image.tag(), status);
+            Long exitCode = "running".equals(status) ? null : state.getState().getExitCodeLong();
+            return new Results.Deployed(state.getId(), record.containerName(), status, ports, record.id(), image.commit(),
+                    image.tag(), image.reused(), exitCode);
+        } catch (RuntimeException e) {
+            removeQuietly(containerId);
+            recordFailure(record, "start", redactor.describeError(e), image.commit());
+            throw e;
+        }
+    }
+
+    /** The image a deploy runs: its commit, its tag, and whether it existed already. */
+    private record Image(String commit, String tag, boolean reused) {
+    }
+
+    /**
+     * Asks the server for the branch's commit; when an image of that commit with these settings
+     * exists it is reused without cloning, else the branch is fetched and the image built.
+     */
+    private Image image(DeployRequest request, Deployment record, Path work, Redactor redactor) {
         Path tree = work.resolve("repo");
         String commit;
-        try {
-            commit = cloner.cloneInto(request, tree);
+        String tag;
+        boolean reused;
+        try (RepoCloner.Remote remote = cloner.open(request, tree)) {
+            // The commit fixes the tree (and so whether it has requirements.txt); with the settings it fixes the image.
+            commit = remote.headCommit();
+            tag = imageTag(commit, request);
+            reused = imageExists(record, tag);
+            if (!reused) {
+                String checkedOut = remote.checkout();
+                if (!checkedOut.equals(commit)) {
+                    commit = checkedOut;
+                    tag = imageTag(commit, request);
+                    reused = imageExists(record, tag);
+                }
+            }
         } catch (RepoCloner.CloneFailedException e) {
             throw failed(record, "clone", redactor.redact(e.getMessage()), null);
         }
-        String dockerfile = DockerfileGenerator.generate(request, Files.isRegularFile(tree.resolve("requirements.txt")));
-        String image = IMAGE_REPOSITORY + ":" + sha256(commit + "\n" + dockerfile).substring(0, 32);
-        boolean reused = imageExists(record, image);
-        if (!reused) build(record, tree, work.resolve("context.tar"), dockerfile, image, commit, redactor);
+        if (!reused) {
+            String dockerfile = DockerfileGenerator.generate(request, Files.isRegularFile(tree.resolve("requirements.txt")));
+            build(record, tree, work.resolve("context.tar"), dockerfile, tag, commit, redactor);
+        }
+        return new Image(commit, tag, reused);
+    }
 
+    /** Creates and starts the container; on failure removes it and records why. */
+    private String startContainer(DeployRequest request, Deployment record, Image image, Redactor redactor) {
         String containerId = null;
         try {
-            containerId = engine(() -> docker.createContainerCmd(image)
+            containerId = engine(() -> docker.createContainerCmd(image.tag())
                     .withName(record.containerName())
                     .withLabels(Map.of(MANAGED_LABEL, "true", AGENT_LABEL, request.agentName(),
                             DEPLOYMENT_LABEL, record.id(), PORT_LABEL, Integer.toString(request.exposePort())))
@@ -190,32 +234,24 @@ public final class VmManager {
                 docker.startContainerCmd(id).exec();
                 return null;
             });
+            return containerId;
         } catch (ConflictException e) {
             removeQuietly(containerId);
-            recordFailure(record, "start", "container name " + record.containerName() + " is taken", commit);
+            recordFailure(record, "start", "container name " + record.containerName() + " is taken", image.commit());
             throw ApiException.conflict("container " + record.containerName() + " already exists; retry in a second");
         } catch (DockerException e) {
             removeQuietly(containerId);
-            throw failed(record, "start", redactor.redact(engineMessage(e)), commit);
+            throw failed(record, "start", redactor.redact(engineMessage(e)), image.commit());
         } catch (RuntimeException e) {
             removeQuietly(containerId);
-            recordFailure(record, "start", redactor.describeError(e), commit);
+            recordFailure(record, "start", redactor.describeError(e), image.commit());
             throw e;
         }
-        try {
-            InspectContainerResponse state = awaitReady(containerId, request.exposePort());
-            Map<String, Integer> ports = boundPorts(state);
-            String status = state.getState().getStatus();
-            Deployment running = storeCall(() -> store.update(record.running(state.getId(), commit, image, status, ports, clock.instant())));
-            LOG.info("deployed {} ({}) commit {} image {} status {}", running.containerName(), running.id(), commit, image, status);
-            Long exitCode = "running".equals(status) ? null : state.getState().getExitCodeLong();
-            return new Results.Deployed(state.getId(), record.containerName(), status, ports, record.id(), commit, image,
-                    reused, exitCode);
-        } catch (RuntimeException e) {
-            removeQuietly(containerId);
-            recordFailure(record, "start", redactor.describeError(e), commit);
-            throw e;
-        }
+    }
+
+    /** Images are named by what determines them: the commit and the settings the Dockerfile is written from. */
+    private static String imageTag(String commit, DeployRequest request) {
+        return IMAGE_REPOSITORY + ":" + sha256(commit + "\n" + DockerfileGenerator.generate(request, false)).substring(0, 32);
     }
 
     private boolean imageExists(Deployment record, String image) {
@@ -306,7 +342,7 @@ public final class VmManager {
             if (!Boolean.TRUE.equals(state.getState().getRunning()) || System.nanoTime() > deadline) return state;
             Integer hostPort = boundPorts(state).get(port + "/tcp");
             if (hostPort != null && probe.get(settings.publishAddress(), hostPort, "/").statusCode() != null) return state;
-            sleep(Duration.ofMillis(200));
+            sleep(Duration.ofMillis(50));
         }
     }
 
