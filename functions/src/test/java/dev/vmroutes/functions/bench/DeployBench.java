@@ -62,21 +62,20 @@ public final class DeployBench {
                     "main", "bench", null, null, null, null, null, "3.11", 8080, List.of("python", "main.py"), Map.of(),
                     ContainerLimits.fromEnvironment(Map.of())), false);
             for (int round = 1; round <= rounds; round++) {
-                long byHand;
-                long viaApi;
+                // Alternate which goes first; the redeploy always follows its first deploy directly.
+                long byHand = 0;
                 if (round % 2 == 1) {
                     repo.commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
                     byHand = byHand(git, dir, dockerfile, round);
-                    repo.commit(Map.of("round.txt", "api " + round + " " + System.nanoTime()));
-                    viaApi = viaApi(port, git);
-                } else {
-                    repo.commit(Map.of("round.txt", "api " + round + " " + System.nanoTime()));
-                    viaApi = viaApi(port, git);
+                }
+                repo.commit(Map.of("round.txt", "api " + round + " " + System.nanoTime()));
+                long viaApi = viaApi(port, git);
+                Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 10); // one container name per agent and second
+                long again = viaApi(port, git);
+                if (round % 2 == 0) {
                     repo.commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
                     byHand = byHand(git, dir, dockerfile, round);
                 }
-                Thread.sleep(1000); // one container name per agent and second
-                long again = viaApi(port, git);
                 hand.add(byHand);
                 api.add(viaApi);
                 redeploy.add(again);
