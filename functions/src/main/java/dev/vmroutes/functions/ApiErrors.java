@@ -1,5 +1,6 @@
 package dev.vmroutes.functions;
 
+import com.github.dockerjava.api.exception.DockerException;
 import dev.vmroutes.api.ApiException;
 import dev.vmroutes.api.Redactor;
 import org.slf4j.Logger;
@@ -27,6 +28,14 @@ public class ApiErrors {
         return detail(HttpStatus.valueOf(e.status()), e.detail());
     }
 
+    /** The engine answered with an error the call did not expect. */
+    @ExceptionHandler(DockerException.class)
+    public ResponseEntity<Map<String, String>> engine(DockerException e) {
+        String detail = "the Docker engine answered " + e.getHttpStatus() + ": " + Redactor.describe(e);
+        LOG.warn("{}", detail);
+        return detail(HttpStatus.BAD_GATEWAY, detail);
+    }
+
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
         return detail(HttpStatus.BAD_REQUEST, "body: is not valid JSON");
@@ -49,7 +58,8 @@ public class ApiErrors {
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Map<String, String>> unexpected(Exception e) {
-        LOG.error("unexpected failure: {}", Redactor.describe(e), e);
+        LOG.error("unexpected failure: {}", Redactor.describe(e));
+        LOG.debug("unexpected failure", e);
         return detail(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
     }
 

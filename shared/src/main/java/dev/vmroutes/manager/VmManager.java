@@ -7,6 +7,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
@@ -522,6 +523,10 @@ public final class VmManager {
                 return docker.inspectContainerCmd(name).exec();
             } catch (NotFoundException e) {
                 return null;
+            } catch (InternalServerErrorException e) {
+                // The engine tries exact names before id prefixes: an ambiguous prefix means no such name.
+                if (String.valueOf(e.getMessage()).contains("Multiple IDs found")) return null;
+                throw e;
             }
         });
         // Inspect also matches id prefixes: insist on the exact name and our label.

@@ -172,6 +172,10 @@ class ManageIT {
     void health_unknownOrUnmanaged_is404_andBadPathIs400() {
         assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health("jules-agent-nobody-1", null)).status()).isEqualTo(404);
         assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health(UNMANAGED, null)).status()).isEqualTo(404);
+        // A one-character name is an id prefix that several containers share; still just "not found".
+        for (String prefix : List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f")) {
+            assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health(prefix, null)).status()).isEqualTo(404);
+        }
         ApiException badPath = catchThrowableOfType(ApiException.class, () -> env.manager.health(UNMANAGED, "http://169.254.169.254/"));
         assertThat(badPath.status()).isEqualTo(400);
         assertThat(badPath.detail()).startsWith("path: ");
