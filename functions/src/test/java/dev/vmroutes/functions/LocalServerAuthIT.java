@@ -58,15 +58,16 @@ class LocalServerAuthIT {
 
     @Test
     void nonLoopbackAddress_withoutToken_refusesToStart() {
+        // Command-line arguments: they outrank application.properties, as when a user starts the jar.
         assertThatThrownBy(() -> new SpringApplicationBuilder(VmRoutesApplication.class)
-                .properties("server.address=0.0.0.0", "server.port=0").run().close())
+                .run("--server.address=0.0.0.0", "--server.port=0").close())
                 .hasStackTraceContaining("refusing to listen on 0.0.0.0 without VM_API_TOKEN");
     }
 
     @Test
     void nonLoopbackAddress_withToken_starts() {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(VmRoutesApplication.class)
-                .properties("server.address=0.0.0.0", "server.port=0", "VM_API_TOKEN=" + TOKEN).run()) {
+                .run("--server.address=0.0.0.0", "--server.port=0", "--VM_API_TOKEN=" + TOKEN)) {
             assertThat(app.isRunning()).isTrue();
         }
     }

@@ -67,7 +67,7 @@ public final class ColdStartBench {
                 record("hello-world", millis, harness.coldStart(helloCp, HelloFunction.class.getName() + "::handleRequest",
                         env, listEvent, Duration.ofMinutes(2)));
                 record("bare Spring Boot", millis, harness.coldStart(bareCp,
-                        "dev.vmroutes.functions.bench.bare.BareSpringFunction::handleRequest", env, listEvent, Duration.ofMinutes(2)));
+                        "dev.vmroutes.bench.bare.BareSpringFunction::handleRequest", env, listEvent, Duration.ofMinutes(2)));
                 for (var function : FUNCTIONS.entrySet()) {
                     String handler = "dev.vmroutes.functions.handler." + function.getKey() + "::handleRequest";
                     byte[] event = Files.readAllBytes(ROOT.resolve("events").resolve(function.getValue()));

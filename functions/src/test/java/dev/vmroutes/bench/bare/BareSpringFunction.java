@@ -1,4 +1,4 @@
-package dev.vmroutes.functions.bench.bare;
+package dev.vmroutes.bench.bare;
 
 import com.amazonaws.serverless.exceptions.ContainerInitializationException;
 import com.amazonaws.serverless.proxy.model.AwsProxyResponse;
@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** The second baseline: a bare Spring Boot app with one route behind the same container handler. */
+/**
+ * The second baseline: a bare Spring Boot app with one route behind the same container handler.
+ * Its package lies outside dev.vmroutes.functions so the application never scans it.
+ */
 public final class BareSpringFunction implements RequestStreamHandler {
 
     private static final SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> HANDLER;
