@@ -44,8 +44,8 @@ public class ApiException extends RuntimeException {
         return new ApiException(502, "deployment_failed: " + phase + ": " + reason);
     }
 
-    /** 503: the Docker engine or the table could not be reached. */
-    public static ApiException unavailable(String what, Throwable cause) {
-        return new ApiException(503, what + " unavailable: " + Redactor.describe(cause), cause);
+    /** 503: the Docker engine or the table could not be reached, and why. */
+    public static ApiException unavailable(String what, String reason, Throwable cause) {
+        return new ApiException(503, what + " unavailable: " + reason, cause);
     }
 }

@@ -53,10 +53,6 @@ public record DockerSettings(URI host, TlsMaterial tls, String publishAddress,
                 seconds(env, "VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600));
     }
 
-    public DockerSettings withTimeouts(Duration connect, Duration response) {
-        return new DockerSettings(host, tls, publishAddress, connect, response, buildTimeout);
-    }
-
     private static Duration seconds(Map<String, String> env, String name, long fallback) {
         String value = env.get(name);
         if (value == null || value.isBlank()) return Duration.ofSeconds(fallback);

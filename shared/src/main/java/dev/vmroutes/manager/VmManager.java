@@ -293,13 +293,9 @@ public final class VmManager {
             throw failed(record, "build", redactor.redact(e.getMessage()), commit);
         } catch (RuntimeException e) {
             removeLayers(log.layerImages());
-            Optional<String> unreachable = EngineErrors.unreachable(e);
-            if (unreachable.isPresent()) {
-                recordFailure(record, "build", unreachable.get(), commit);
-                throw new ApiException(503, "Docker engine unavailable: " + unreachable.get(), e);
-            }
-            recordFailure(record, "build", redactor.describeError(e), commit);
-            throw e;
+            Optional<ApiException> unreachable = engineUnreachable(e);
+            recordFailure(record, "build", unreachable.map(ApiException::detail).orElseGet(() -> redactor.describeError(e)), commit);
+            throw unreachable.<RuntimeException>map(u -> u).orElse(e);
         }
     }
 
@@ -492,10 +488,14 @@ public final class VmManager {
     }
 
     private static Integer hostPort(InspectContainerResponse container) {
-        Map<String, Integer> bound = boundPorts(container);
-        String port = container.getConfig().getLabels() == null ? null : container.getConfig().getLabels().get(PORT_LABEL);
-        if (port != null && bound.containsKey(port + "/tcp")) return bound.get(port + "/tcp");
-        return bound.values().stream().findFirst().orElse(null);
+        Map<String, String> labels = container.getConfig().getLabels();
+        return agentPort(boundPorts(container), labels == null ? null : labels.get(PORT_LABEL));
+    }
+
+    /** The host port of the agent's own port (its label), else of the first published one; null when none is. */
+    private static Integer agentPort(Map<String, Integer> published, String portLabel) {
+        if (portLabel != null && published.containsKey(portLabel + "/tcp")) return published.get(portLabel + "/tcp");
+        return published.values().stream().findFirst().orElse(null);
     }
 
     private static Map<String, Integer> boundPorts(InspectContainerResponse state) {
@@ -551,7 +551,7 @@ public final class VmManager {
         Map<String, Deployment> records = recordsByContainerName();
         Map<String, Integer> outcomes = new ConcurrentHashMap<>();
         Set<String> seen = ConcurrentHashMap.newKeySet();
-        int[] unrecorded = {0};
+        int unrecorded = 0;
         Semaphore inFlight = new Semaphore(sweepConcurrency);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> tasks = new ArrayList<>();
@@ -560,9 +560,7 @@ public final class VmManager {
                 seen.add(name);
                 Deployment record = records.get(name);
                 if (record == null) {
-                    synchronized (unrecorded) {
-                        unrecorded[0]++;
-                    }
+                    unrecorded++;
                     LOG.warn("managed container {} has no deployment record", name);
                 }
                 tasks.add(pool.submit(() -> {
@@ -597,7 +595,7 @@ public final class VmManager {
         }
         long durationMs = (System.nanoTime() - start) / 1_000_000;
         Map<String, Integer> counts = new TreeMap<>(outcomes);
-        var summary = new Results.SweepSummary(containers.size(), counts, lost, unrecorded[0], durationMs);
+        var summary = new Results.SweepSummary(containers.size(), counts, lost, unrecorded, durationMs);
         metricsSink.accept(Metrics.sweepLine(summary, now));
         return summary;
     }
@@ -608,10 +606,7 @@ public final class VmManager {
         String dockerHealth = status.contains("(unhealthy)") ? "unhealthy"
                 : status.contains("(health: starting)") ? "starting"
                 : status.contains("(healthy)") ? "healthy" : "none";
-        Map<String, Integer> ports = ports(c);
-        String portLabel = c.getLabels().get(PORT_LABEL);
-        Integer hostPort = portLabel != null && ports.containsKey(portLabel + "/tcp") ? ports.get(portLabel + "/tcp")
-                : ports.values().stream().findFirst().orElse(null);
+        Integer hostPort = agentPort(ports(c), c.getLabels().get(PORT_LABEL));
         if (hostPort == null) return "unhealthy";
         HttpProbe.ProbeResult r = probe.get(settings.publishAddress(), hostPort, DEFAULT_PROBE_PATH);
         if (r.ok() && !"unhealthy".equals(dockerHealth)) return "healthy";
@@ -649,22 +644,23 @@ public final class VmManager {
     private static <T> T engine(Supplier<T> call) {
         try {
             return call.get();
-        } catch (DockerException e) {
-            throw e;
         } catch (ApiException e) {
             throw e;
         } catch (RuntimeException e) {
-            Optional<String> reason = EngineErrors.unreachable(e);
-            if (reason.isPresent()) throw new ApiException(503, "Docker engine unavailable: " + reason.get(), e);
-            throw e;
+            throw engineUnreachable(e).<RuntimeException>map(u -> u).orElse(e);
         }
+    }
+
+    /** A 503 when {@code e} means the engine could not be reached; empty for anything the engine answered. */
+    private static Optional<ApiException> engineUnreachable(RuntimeException e) {
+        return EngineErrors.unreachable(e).map(reason -> ApiException.unavailable("Docker engine", reason, e));
     }
 
     private static <T> T storeCall(Supplier<T> call) {
         try {
             return call.get();
         } catch (DeploymentStore.StoreUnavailableException e) {
-            throw new ApiException(503, "deployment table unavailable: " + Redactor.describe(e), e);
+            throw ApiException.unavailable("deployment table", Redactor.describe(e), e);
         }
     }
 

@@ -92,10 +92,6 @@ public final class AgentRepo {
         return repository;
     }
 
-    public Path bareDir() {
-        return bareDir;
-    }
-
     public String head() throws IOException {
         return repository.resolve("refs/heads/main").name();
     }

@@ -10,7 +10,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -67,10 +66,6 @@ public final class SecretsManagerTestServer implements AutoCloseable {
         try (SecretsManagerClient client = client()) {
             return client.getSecretValue(r -> r.secretId(id)).secretString();
         }
-    }
-
-    public static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Override
