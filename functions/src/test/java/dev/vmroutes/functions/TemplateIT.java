@@ -103,6 +103,17 @@ class TemplateIT {
     }
 
     @Test
+    void lambdaArtifact_leavesOutWhatNoFunctionUses_andStaysUnder40MB() throws Exception {
+        Path zip = ROOT.resolve(loadTemplate().at("/Globals/Function/CodeUri").asText());
+        try (ZipFile artifact = new ZipFile(zip.toFile())) {
+            assertThat(artifact.stream().map(e -> e.getName())
+                    .filter(n -> n.matches("lib/(bcprov|bcpkix|bcutil|h2|tomcat|jna|snakeyaml|log4j).*")))
+                    .isEmpty();
+        }
+        assertThat(Files.size(zip)).isLessThan(40L * 1024 * 1024);
+    }
+
+    @Test
     void template_routes_areExactlyTheRoutesTheApplicationServes() throws Exception {
         Set<String> templateRoutes = new HashSet<>();
         loadTemplate().get("Resources").fields().forEachRemaining(r -> r.getValue().at("/Properties/Events").fields()

@@ -2,10 +2,6 @@ package dev.vmroutes.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -14,14 +10,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -78,7 +72,7 @@ public record TlsMaterial(String caPem, String certPem, String keyPem) {
         List<Certificate> chain = certificates(certPem);
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
-        store.setKeyEntry("key", privateKey(keyPem), STORE_PASSWORD, chain.toArray(Certificate[]::new));
+        store.setKeyEntry("key", PemKeys.privateKey(keyPem), STORE_PASSWORD, chain.toArray(Certificate[]::new));
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, STORE_PASSWORD);
         return keys.getKeyManagers();
@@ -100,17 +94,6 @@ public record TlsMaterial(String caPem, String certPem, String keyPem) {
                 .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
         if (parsed.isEmpty()) throw new CertificateException("no certificate in PEM");
         return List.copyOf(parsed);
-    }
-
-    /** PKCS#8, PKCS#1 (RSA) or SEC1 (EC) PEM, through the JDK's own providers. */
-    private static PrivateKey privateKey(String pem) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object parsed = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (parsed instanceof PEMKeyPair pair) return converter.getKeyPair(pair).getPrivate();
-            if (parsed instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
-            throw new IOException("no unencrypted private key in PEM");
-        }
     }
 
     private static void requirePem(String name, String pem) {

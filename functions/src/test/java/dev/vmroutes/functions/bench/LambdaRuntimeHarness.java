@@ -123,7 +123,13 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
         } finally {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-            Files.deleteIfExists(log);
+            String keep = System.getProperty("coldstart.logs");
+            if (keep != null) {
+                Files.createDirectories(Path.of(keep));
+                Files.move(log, Path.of(keep).resolve(handler.replaceAll("[^A-Za-z]+", "-") + "-" + generation + ".log"));
+            } else {
+                Files.deleteIfExists(log);
+            }
         }
     }
 
