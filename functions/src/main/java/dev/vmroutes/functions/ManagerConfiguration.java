@@ -16,7 +16,7 @@ public class ManagerConfiguration {
 
     @Bean
     Supplier<VmManager> vmManager() {
-        VmManagerFactory.shared(); // built at start-up, so the first request does not pay for it
+        VmManagerFactory.prepareInBackground(); // so the first request does not pay for it
         return VmManagerFactory::shared;
     }
 }

@@ -30,6 +30,7 @@ import dev.vmroutes.image.DockerfileGenerator;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.Deployment;
 import dev.vmroutes.store.DeploymentStore;
+import dev.vmroutes.store.Probe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,23 @@ public final class VmManager {
 
     public DeploymentStore store() {
         return store;
+    }
+
+    /**
+     * Opens the engine connection and makes one table read, so that the TLS handshake and the
+     * clients' first-call set-up are paid before a request arrives. Failures are only logged.
+     */
+    public void warmUp() {
+        try {
+            docker.pingCmd().exec();
+        } catch (RuntimeException e) {
+            LOG.warn("warm-up could not reach the Docker engine: {}", Redactor.describe(e));
+        }
+        try {
+            store.get("warm-up");
+        } catch (RuntimeException e) {
+            LOG.warn("warm-up could not read the deployment table: {}", Redactor.describe(e));
+        }
     }
 
     // ---------------------------------------------------------------- deploy
@@ -372,8 +390,13 @@ public final class VmManager {
 
     /** Every managed container, running or not, from one engine call, joined with the store's records. */
     public List<Results.Listed> list() {
-        List<Container> containers = managedContainers();
-        Map<String, Deployment> records = recordsByContainerName();
+        List<Container> containers;
+        Map<String, Deployment> records;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Map<String, Deployment>> recordsRead = pool.submit(this::recordsByContainerName);
+            containers = managedContainers();
+            records = await(recordsRead);
+        }
         List<Results.Listed> rows = new ArrayList<>();
         for (Container c : containers) {
             String name = containerName(c);
@@ -541,48 +564,56 @@ public final class VmManager {
     // ---------------------------------------------------------------- sweep
 
     /**
-     * Probes every managed container ({@code sweepConcurrency} at a time), records each outcome,
-     * marks records whose container vanished as lost, counts containers with no record, and writes
-     * the counts as one CloudWatch Embedded Metric Format line.
+     * Probes every managed container ({@code sweepConcurrency} at a time), records every outcome
+     * in one batched write, marks records whose container vanished as lost, counts containers
+     * with no record, and writes the counts as one CloudWatch Embedded Metric Format line.
      */
     public Results.SweepSummary sweep() {
         long start = System.nanoTime();
-        List<Container> containers = managedContainers();
-        Map<String, Deployment> records = recordsByContainerName();
         Map<String, Integer> outcomes = new ConcurrentHashMap<>();
-        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<Container> containers;
+        Map<String, Deployment> records;
+        List<Probe> probes = new ArrayList<>();
         int unrecorded = 0;
-        Semaphore inFlight = new Semaphore(sweepConcurrency);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> tasks = new ArrayList<>();
+            Future<Map<String, Deployment>> recordsRead = pool.submit(this::recordsByContainerName);
+            containers = managedContainers();
+            records = await(recordsRead);
+            Semaphore inFlight = new Semaphore(sweepConcurrency);
+            List<Future<Probe>> tasks = new ArrayList<>();
             for (Container c : containers) {
-                String name = containerName(c);
-                seen.add(name);
-                Deployment record = records.get(name);
+                Deployment record = records.get(containerName(c));
                 if (record == null) {
                     unrecorded++;
-                    LOG.warn("managed container {} has no deployment record", name);
+                    LOG.warn("managed container {} has no deployment record", containerName(c));
                 }
                 tasks.add(pool.submit(() -> {
                     inFlight.acquireUninterruptibly();
                     try {
                         String outcome = sweepOutcome(c);
                         outcomes.merge(outcome, 1, Integer::sum);
-                        if (record != null) updateRecord(record, d -> d.probed(outcome, c.getState(), clock.instant()));
+                        return record == null ? null : new Probe(record.id(), outcome, c.getState(), clock.instant());
                     } finally {
                         inFlight.release();
                     }
                 }));
             }
-            for (Future<?> task : tasks) {
+            for (Future<Probe> task : tasks) {
                 try {
-                    task.get();
+                    Probe probe = task.get();
+                    if (probe != null) probes.add(probe);
                 } catch (Exception e) {
                     outcomes.merge("error", 1, Integer::sum);
                     LOG.error("sweep task failed: {}", Redactor.describe(e));
                 }
             }
         }
+        storeCall(() -> {
+            store.recordProbes(probes);
+            return null;
+        });
+        Set<String> seen = new java.util.HashSet<>();
+        for (Container c : containers) seen.add(containerName(c));
         int lost = 0;
         Instant now = clock.instant();
         for (Deployment d : records.values()) {
@@ -598,6 +629,19 @@ public final class VmManager {
         var summary = new Results.SweepSummary(containers.size(), counts, lost, unrecorded, durationMs);
         metricsSink.accept(Metrics.sweepLine(summary, now));
         return summary;
+    }
+
+    /** The result of a task of this call; its own failure (an ApiException, say) is thrown as it was. */
+    private static <T> T await(Future<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private String sweepOutcome(Container c) {

@@ -1,6 +1,7 @@
 package dev.vmroutes.manager;
 
 import dev.vmroutes.api.DeployRequestParser;
+import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.docker.DockerClients;
 import dev.vmroutes.docker.DockerSettings;
@@ -9,7 +10,12 @@ import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.DeploymentStore;
 import dev.vmroutes.store.DynamoDeploymentStore;
 import dev.vmroutes.store.EmbeddedDeploymentStore;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -22,6 +28,7 @@ import java.util.Map;
 public final class VmManagerFactory {
 
     private static volatile VmManager shared;
+    private static Thread preparing;
 
     private VmManagerFactory() {
     }
@@ -37,6 +44,28 @@ public final class VmManagerFactory {
             }
         }
         return manager;
+    }
+
+    /**
+     * Builds the manager and warms its connections on a background thread, so that this overlaps
+     * the rest of the start-up (the web application) instead of following it. At most one runs at a time.
+     */
+    public static void prepareInBackground() {
+        synchronized (VmManagerFactory.class) {
+            if (shared != null || preparing != null) return;
+            preparing = Thread.ofPlatform().daemon().name("vm-manager-init").start(() -> {
+                try {
+                    shared().warmUp();
+                } catch (RuntimeException e) {
+                    // the first request builds it again and answers with the reason
+                    LoggerFactory.getLogger(VmManagerFactory.class).warn("could not prepare the manager: {}", Redactor.describe(e));
+                } finally {
+                    synchronized (VmManagerFactory.class) {
+                        preparing = null;
+                    }
+                }
+            });
+        }
     }
 
     /**
@@ -77,7 +106,7 @@ public final class VmManagerFactory {
             String dir = env.getOrDefault("VM_DATA_DIR", System.getProperty("user.home") + "/.vm-routes");
             return new EmbeddedDeploymentStore(Path.of(dir, "deployments.mv.db"));
         }
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DynamoDbClient dynamo = awsClient(DynamoDbClient.builder(), env).build();
         DynamoDeploymentStore store = new DynamoDeploymentStore(dynamo, table);
         if (createTable) store.createTableIfMissing();
         return store;
@@ -91,12 +120,25 @@ public final class VmManagerFactory {
         if (client == null) {
             synchronized (VmManagerFactory.class) {
                 if (secretsManager == null) {
-                    secretsManager = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+                    secretsManager = awsClient(SecretsManagerClient.builder(), System.getenv()).build();
                 }
                 client = secretsManager;
             }
         }
         return client.getSecretValue(r -> r.secretId(secretId)).secretString();
+    }
+
+    /**
+     * The light HTTP client; on Lambda the region and the credentials straight from the variables
+     * Lambda sets, which spares the cold start the SDK's provider chains and region tables.
+     */
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B awsClient(B builder, Map<String, String> env) {
+        builder.httpClient(UrlConnectionHttpClient.create());
+        if (!blank(env.get("AWS_LAMBDA_FUNCTION_NAME")) && !blank(env.get("AWS_REGION"))) {
+            builder.region(Region.of(env.get("AWS_REGION")))
+                    .credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+        }
+        return builder;
     }
 
     private static boolean blank(String value) {

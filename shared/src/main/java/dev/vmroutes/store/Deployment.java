@@ -55,9 +55,10 @@ public record Deployment(
                 "failed", phase, reason, Map.of(), createdAt, now, lastProbeOutcome, lastProbeAt, version);
     }
 
-    public Deployment probed(String outcome, String containerStatus, Instant now) {
+    /** This record as read with its latest probe (kept apart from the record, see {@link DeploymentStore#recordProbes}). */
+    public Deployment withProbe(Probe probe) {
         return new Deployment(id, agentName, containerName, containerId, repoUrl, branch, commitSha, image,
-                containerStatus, failurePhase, failureReason, ports, createdAt, now, outcome, now, version);
+                status, failurePhase, failureReason, ports, createdAt, updatedAt, probe.outcome(), probe.at(), version);
     }
 
     Deployment withVersion(long newVersion) {

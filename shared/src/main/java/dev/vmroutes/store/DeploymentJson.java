@@ -9,7 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Deployment records as JSON, for the embedded store. */
+/** Deployment records and probes as JSON, for the embedded store. */
 final class DeploymentJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -21,17 +21,17 @@ final class DeploymentJson {
     private DeploymentJson() {
     }
 
-    static String write(Deployment deployment) {
+    static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(deployment);
+            return MAPPER.writeValueAsString(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static Deployment read(String json) {
+    static <T> T read(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, Deployment.class);
+            return MAPPER.readValue(json, type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

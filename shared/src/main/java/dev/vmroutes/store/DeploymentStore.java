@@ -3,7 +3,12 @@ package dev.vmroutes.store;
 import java.util.List;
 import java.util.Optional;
 
-/** Deployment records. Writes are conditional, so two writers never silently overwrite each other. */
+/**
+ * Deployment records. Writes are conditional, so two writers never silently overwrite each other.
+ * Probe results are kept beside the records, not in them: the sweep writes every deployment's at
+ * once, unconditionally, without racing deploys and stops for a record's version. Reads return
+ * each record with its latest probe.
+ */
 public interface DeploymentStore {
 
     /**
@@ -28,6 +33,12 @@ public interface DeploymentStore {
      * @throws ConflictingWriteException if the record changed (or vanished) since it was read
      */
     Deployment update(Deployment deployment);
+
+    /**
+     * Stores the latest probe of each deployment named, replacing the one before, in as few calls
+     * as the store allows.
+     */
+    void recordProbes(List<Probe> probes);
 
     /** Thrown when a conditional write loses: the record changed since it was read. */
     final class ConflictingWriteException extends RuntimeException {

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,11 +29,16 @@ import java.util.function.Supplier;
 /**
  * Deployment records in DynamoDB: one item per deployment keyed by {@code id}, a global
  * secondary index on {@code container_name}, and a {@code version} attribute that every write
- * is conditional on.
+ * is conditional on. Each deployment's latest probe is a second item, {@code <id>#probe}, with a
+ * {@code probe_of} attribute and no container name (so the index leaves it out), written in
+ * batches of 25.
  */
 public final class DynamoDeploymentStore implements DeploymentStore {
 
     public static final String CONTAINER_NAME_INDEX = "container_name-index";
+    private static final String PROBE_SUFFIX = "#probe";
+    private static final int BATCH_LIMIT = 25;
+    private static final int BATCH_ATTEMPTS = 5;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -87,9 +93,8 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     @Override
     public Optional<Deployment> get(String id) {
         return call(() -> {
-            var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of("id", AttributeValue.fromS(id)))).item();
-            return item == null || item.isEmpty() ? Optional.<Deployment>empty() : Optional.of(fromItem(item));
+            var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(id))).item();
+            return item == null || item.isEmpty() ? Optional.<Deployment>empty() : Optional.of(withProbe(fromItem(item)));
         });
     }
 
@@ -99,17 +104,88 @@ public final class DynamoDeploymentStore implements DeploymentStore {
                         .keyConditionExpression("container_name = :name")
                         .expressionAttributeValues(Map.of(":name", AttributeValue.fromS(containerName))))
                 .items().stream().map(DynamoDeploymentStore::fromItem)
-                .max(Comparator.comparing(Deployment::createdAt)));
+                .max(Comparator.comparing(Deployment::createdAt))
+                .map(this::withProbe));
+    }
+
+    private Deployment withProbe(Deployment d) {
+        var probe = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(d.id() + PROBE_SUFFIX))).item();
+        return probe == null || probe.isEmpty() ? d : d.withProbe(probeFromItem(probe));
     }
 
     @Override
     public List<Deployment> list() {
         return call(() -> {
-            List<Deployment> all = new ArrayList<>();
-            dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true))
-                    .items().forEach(item -> all.add(fromItem(item)));
-            return all;
+            List<Map<String, AttributeValue>> items = new ArrayList<>();
+            dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().forEach(items::add);
+            return merged(items);
         });
+    }
+
+    @Override
+    public void recordProbes(List<Probe> probes) {
+        for (int from = 0; from < probes.size(); from += BATCH_LIMIT) {
+            List<WriteRequest> batch = probes.subList(from, Math.min(probes.size(), from + BATCH_LIMIT)).stream()
+                    .map(p -> WriteRequest.builder().putRequest(r -> r.item(probeItem(p))).build())
+                    .toList();
+            call(() -> {
+                writeBatch(batch);
+                return null;
+            });
+        }
+    }
+
+    /** Writes one batch, sending again what DynamoDB left unprocessed (throttling) after a short, growing pause. */
+    private void writeBatch(List<WriteRequest> batch) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, batch);
+        for (int attempt = 1; ; attempt++) {
+            Map<String, List<WriteRequest>> toSend = pending;
+            pending = dynamo.batchWriteItem(r -> r.requestItems(toSend)).unprocessedItems();
+            if (pending == null || pending.isEmpty()) return;
+            if (attempt == BATCH_ATTEMPTS) {
+                throw new StoreUnavailableException("the deployment table kept " + pending.get(table).size()
+                        + " probe results unprocessed after " + attempt + " attempts", null);
+            }
+            try {
+                Thread.sleep(25L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted while writing probe results", e);
+            }
+        }
+    }
+
+    /** Records from a mix of record and probe items, each with its probe. */
+    private static List<Deployment> merged(List<Map<String, AttributeValue>> items) {
+        Map<String, Probe> probes = new HashMap<>();
+        List<Deployment> records = new ArrayList<>();
+        for (var item : items) {
+            if (item.containsKey("probe_of")) {
+                Probe probe = probeFromItem(item);
+                probes.put(probe.deploymentId(), probe);
+            } else {
+                records.add(fromItem(item));
+            }
+        }
+        return records.stream().map(d -> probes.containsKey(d.id()) ? d.withProbe(probes.get(d.id())) : d).toList();
+    }
+
+    private static Map<String, AttributeValue> key(String id) {
+        return Map.of("id", AttributeValue.fromS(id));
+    }
+
+    private static Map<String, AttributeValue> probeItem(Probe p) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", AttributeValue.fromS(p.deploymentId() + PROBE_SUFFIX));
+        item.put("probe_of", AttributeValue.fromS(p.deploymentId()));
+        putString(item, "outcome", p.outcome());
+        putString(item, "container_state", p.containerState());
+        putInstant(item, "probed_at", p.at());
+        return item;
+    }
+
+    private static Probe probeFromItem(Map<String, AttributeValue> item) {
+        return new Probe(string(item, "probe_of"), string(item, "outcome"), string(item, "container_state"), instant(item, "probed_at"));
     }
 
     @Override
@@ -154,8 +230,6 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         item.put("ports", AttributeValue.fromM(ports));
         putInstant(item, "created_at", d.createdAt());
         putInstant(item, "updated_at", d.updatedAt());
-        putString(item, "last_probe_outcome", d.lastProbeOutcome());
-        putInstant(item, "last_probe_at", d.lastProbeAt());
         item.put("version", AttributeValue.fromN(Long.toString(d.version())));
         return item;
     }

@@ -18,6 +18,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
 
     private final MVStore store;
     private final MVMap<String, String> records;
+    private final MVMap<String, String> probes;
 
     public EmbeddedDeploymentStore(Path file) {
         try {
@@ -27,6 +28,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
         }
         this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         this.records = store.openMap("deployments");
+        this.probes = store.openMap("probes");
     }
 
     @Override
@@ -41,7 +43,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
 
     @Override
     public Optional<Deployment> get(String id) {
-        return Optional.ofNullable(records.get(id)).map(DeploymentJson::read);
+        return Optional.ofNullable(records.get(id)).map(this::read);
     }
 
     @Override
@@ -53,14 +55,26 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
     @Override
     public List<Deployment> list() {
         List<Deployment> all = new ArrayList<>();
-        for (String json : records.values()) all.add(DeploymentJson.read(json));
+        for (String json : records.values()) all.add(read(json));
         return all;
+    }
+
+    @Override
+    public synchronized void recordProbes(List<Probe> results) {
+        for (Probe probe : results) probes.put(probe.deploymentId(), DeploymentJson.write(probe));
+        store.commit();
+    }
+
+    private Deployment read(String json) {
+        Deployment d = DeploymentJson.read(json, Deployment.class);
+        String probe = probes.get(d.id());
+        return probe == null ? d : d.withProbe(DeploymentJson.read(probe, Probe.class));
     }
 
     @Override
     public synchronized Deployment update(Deployment deployment) {
         String current = records.get(deployment.id());
-        if (current == null || DeploymentJson.read(current).version() != deployment.version()) {
+        if (current == null || DeploymentJson.read(current, Deployment.class).version() != deployment.version()) {
             throw new ConflictingWriteException(deployment.id());
         }
         Deployment stored = deployment.withVersion(deployment.version() + 1);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -79,5 +80,36 @@ abstract class DeploymentStoreContract {
     void update_ofMissingRecord_isAConflict() {
         Deployment never = newDeployment("jules-agent-h-" + System.nanoTime());
         assertThatThrownBy(() -> store().update(never)).isInstanceOf(DeploymentStore.ConflictingWriteException.class);
+    }
+
+    @Test
+    void recordProbes_readsCarryTheLatestProbe_andRecordsKeepTheirVersion() {
+        String name = "jules-agent-p-" + System.nanoTime();
+        Deployment created = store().create(newDeployment(name));
+        Instant first = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store().recordProbes(List.of(new Probe(created.id(), "starting", "running", first)));
+        store().recordProbes(List.of(new Probe(created.id(), "healthy", "running", first.plusSeconds(60))));
+
+        for (Deployment read : List.of(store().get(created.id()).orElseThrow(),
+                store().findByContainerName(name).orElseThrow(),
+                store().list().stream().filter(d -> d.id().equals(created.id())).findFirst().orElseThrow())) {
+            assertThat(read.lastProbeOutcome()).isEqualTo("healthy");
+            assertThat(read.lastProbeAt()).isEqualTo(first.plusSeconds(60));
+            assertThat(read.version()).isEqualTo(1);
+        }
+        // A probe never makes a deploy's or a stop's conditional write lose.
+        assertThat(store().update(created.withStatus("stopped", Instant.now())).version()).isEqualTo(2);
+        assertThat(store().get(created.id()).orElseThrow().lastProbeOutcome()).isEqualTo("healthy");
+    }
+
+    @Test
+    void recordProbes_moreThanOneBatch_storesEvery() {
+        List<Deployment> created = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) created.add(store().create(newDeployment("jules-agent-q" + i + "-" + System.nanoTime())));
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store().recordProbes(created.stream().map(d -> new Probe(d.id(), "unhealthy", "running", at)).toList());
+        var ids = created.stream().map(Deployment::id).collect(java.util.stream.Collectors.toSet());
+        assertThat(store().list().stream().filter(d -> ids.contains(d.id())))
+                .hasSize(60).allSatisfy(d -> assertThat(d.lastProbeOutcome()).isEqualTo("unhealthy"));
     }
 }

@@ -17,6 +17,7 @@ public final class HealthSweepFunction implements RequestStreamHandler {
 
     static {
         Priming.register();
+        VmManagerFactory.prepareInBackground();
     }
 
     private final java.util.function.Supplier<VmManager> manager;
