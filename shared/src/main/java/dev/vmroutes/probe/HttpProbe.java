@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -25,16 +24,14 @@ public final class HttpProbe {
     private static final Pattern PLAIN_PATH = Pattern.compile("^/[A-Za-z0-9\\-._~!$&'()*+,;=:%/?]{0,1023}$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
 
+    /**
+     * @param requestTimeout how long the answer may keep the probe waiting once connected
+     */
     public HttpProbe(Duration connectTimeout, Duration requestTimeout) {
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .build();
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
     }
 
@@ -59,21 +56,27 @@ public final class HttpProbe {
         if (!isPlainPath(path)) throw new IllegalArgumentException("not a plain absolute path");
         String host = address.contains(":") ? "[" + address + "]" : address;
         URI uri = URI.create("http://" + host + ":" + port + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+        HttpURLConnection connection = null;
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // The JDK's plain blocking client: a probe is one short exchange, and a sweep runs many at once.
+            connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) connectTimeout.toMillis());
+            connection.setReadTimeout((int) requestTimeout.toMillis());
+            connection.setRequestProperty("Connection", "close");
+            int status = connection.getResponseCode();
             byte[] body;
-            try (InputStream in = response.body()) {
-                body = in.readNBytes(MAX_BODY_BYTES);
+            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                body = in == null ? new byte[0] : in.readNBytes(MAX_BODY_BYTES);
             }
-            return ProbeResult.answered(response.statusCode(), parse(body));
-        } catch (HttpTimeoutException e) {
+            return ProbeResult.answered(status, parse(body));
+        } catch (SocketTimeoutException e) {
             return ProbeResult.failed("timed out after " + requestTimeout.toMillis() + " ms");
         } catch (IOException e) {
             return ProbeResult.failed("no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ProbeResult.failed("interrupted");
+        } finally {
+            if (connection != null) connection.disconnect();
         }
     }
 
