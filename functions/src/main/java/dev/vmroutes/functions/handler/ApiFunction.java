@@ -25,7 +25,7 @@ public abstract class ApiFunction implements RequestStreamHandler {
         try {
             Priming.register();
             VmManagerFactory.prepareInBackground(); // overlaps the application's start-up below
-            return SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(VmRoutesApplication.class, "lambda");
+            return SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(VmRoutesApplication.class);
         } catch (ContainerInitializationException e) {
             throw new IllegalStateException("the application did not start", e);
         }
