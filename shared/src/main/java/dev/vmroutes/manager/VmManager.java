@@ -124,19 +124,27 @@ public final class VmManager {
     }
 
     /**
-     * Opens the engine connection and makes one table read, so that the TLS handshake and the
-     * clients' first-call set-up are paid before a request arrives. Failures are only logged.
+     * Opens the engine connection and, at the same time, makes one table read, so that the TLS
+     * handshake and the clients' first-call set-up are paid before a request arrives. Failures
+     * are only logged.
      */
     public void warmUp() {
+        Thread table = Thread.ofPlatform().daemon().name("vm-table-warm-up").start(() -> {
+            try {
+                store.get("warm-up");
+            } catch (RuntimeException e) {
+                LOG.warn("warm-up could not read the deployment table: {}", Redactor.describe(e));
+            }
+        });
         try {
             docker.pingCmd().exec();
         } catch (RuntimeException e) {
             LOG.warn("warm-up could not reach the Docker engine: {}", Redactor.describe(e));
         }
         try {
-            store.get("warm-up");
-        } catch (RuntimeException e) {
-            LOG.warn("warm-up could not read the deployment table: {}", Redactor.describe(e));
+            table.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
