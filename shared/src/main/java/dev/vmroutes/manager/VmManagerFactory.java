@@ -23,8 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** Builds a {@link VmManager} from the environment; once per execution environment. */
 public final class VmManagerFactory {
@@ -84,19 +82,14 @@ public final class VmManagerFactory {
      * @param createTable create the DynamoDB table when it is missing (the local run); on AWS the template owns it
      */
     public static VmManager fromEnvironment(Map<String, String> env, boolean createTable) {
-        // The table client and the engine clients load separate libraries: build them side by side.
-        CompletableFuture<DeploymentStore> store = CompletableFuture.supplyAsync(() -> store(env, createTable),
-                runnable -> Thread.ofPlatform().daemon().name("vm-store-init").start(runnable));
         DockerSettings settings = DockerSettings.fromEnvironment(env, VmManagerFactory::readSecret);
         Path keyDir = blank(env.get("VM_SSH_KEY_DIR")) ? null : Path.of(env.get("VM_SSH_KEY_DIR"));
         Path knownHosts = blank(env.get("VM_SSH_KNOWN_HOSTS")) ? null : Path.of(env.get("VM_SSH_KNOWN_HOSTS"));
-        var docker = DockerClients.create(settings);
-        var buildDocker = DockerClients.create(settings, settings.buildTimeout());
         return new VmManager(
-                docker,
-                buildDocker,
+                DockerClients.create(settings),
+                DockerClients.create(settings, settings.buildTimeout()),
                 settings,
-                join(store),
+                store(env, createTable),
                 new DeployRequestParser(RepoUrlPolicy.fromEnvironment(env), keyDir, ContainerLimits.fromEnvironment(env)),
                 new RepoCloner(Integer.parseInt(env.getOrDefault("VM_GIT_TIMEOUT_SECONDS", "60")), knownHosts),
                 new HttpProbe(Duration.ofSeconds(2), Duration.ofSeconds(Long.parseLong(env.getOrDefault("VM_PROBE_TIMEOUT_SECONDS", "3")))),
@@ -105,17 +98,6 @@ public final class VmManagerFactory {
                 Integer.parseInt(env.getOrDefault("VM_SWEEP_CONCURRENCY", "8")),
                 Clock.systemUTC(),
                 System.out::println);
-    }
-
-    /** The value, or the failure exactly as the building thread met it. */
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
     }
 
     public static DeploymentStore store(Map<String, String> env, boolean createTable) {
