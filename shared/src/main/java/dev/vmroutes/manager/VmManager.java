@@ -409,17 +409,11 @@ public final class VmManager {
 
     /** Every managed container, running or not, from one engine call, joined with the store's records. */
     public List<Results.Listed> list() {
-        List<Container> containers;
-        Map<String, Deployment> records;
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Map<String, Deployment>> recordsRead = pool.submit(this::recordsByContainerName);
-            containers = managedContainers();
-            records = await(recordsRead);
-        }
+        Managed managed = managedWithRecords();
         List<Results.Listed> rows = new ArrayList<>();
-        for (Container c : containers) {
+        for (Container c : managed.containers()) {
             String name = containerName(c);
-            Deployment d = records.get(name);
+            Deployment d = managed.records().get(name);
             rows.add(new Results.Listed(c.getId(), name, c.getState(),
                     c.getCreated() == null ? null : Instant.ofEpochSecond(c.getCreated()).toString(),
                     ports(c), c.getLabels().get(AGENT_LABEL),
@@ -430,6 +424,19 @@ public final class VmManager {
         }
         rows.sort(Comparator.comparing(Results.Listed::containerName));
         return rows;
+    }
+
+    /** The managed containers and the table's newest record per container name. */
+    private record Managed(List<Container> containers, Map<String, Deployment> records) {
+    }
+
+    /** Reads the engine (one call) and the table at the same time. */
+    private Managed managedWithRecords() {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Map<String, Deployment>> records = pool.submit(this::recordsByContainerName);
+            List<Container> containers = managedContainers();
+            return new Managed(containers, await(records));
+        }
     }
 
     private List<Container> managedContainers() {
@@ -590,21 +597,20 @@ public final class VmManager {
     public Results.SweepSummary sweep() {
         long start = System.nanoTime();
         Map<String, Integer> outcomes = new ConcurrentHashMap<>();
-        List<Container> containers;
-        Map<String, Deployment> records;
+        Managed managed = managedWithRecords();
+        Set<String> seen = new java.util.HashSet<>();
         List<Probe> probes = new ArrayList<>();
         int unrecorded = 0;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Map<String, Deployment>> recordsRead = pool.submit(this::recordsByContainerName);
-            containers = managedContainers();
-            records = await(recordsRead);
             Semaphore inFlight = new Semaphore(sweepConcurrency);
             List<Future<Probe>> tasks = new ArrayList<>();
-            for (Container c : containers) {
-                Deployment record = records.get(containerName(c));
+            for (Container c : managed.containers()) {
+                String name = containerName(c);
+                seen.add(name);
+                Deployment record = managed.records().get(name);
                 if (record == null) {
                     unrecorded++;
-                    LOG.warn("managed container {} has no deployment record", containerName(c));
+                    LOG.warn("managed container {} has no deployment record", name);
                 }
                 tasks.add(pool.submit(() -> {
                     inFlight.acquireUninterruptibly();
@@ -631,11 +637,9 @@ public final class VmManager {
             store.recordProbes(probes);
             return null;
         });
-        Set<String> seen = new java.util.HashSet<>();
-        for (Container c : containers) seen.add(containerName(c));
         int lost = 0;
         Instant now = clock.instant();
-        for (Deployment d : records.values()) {
+        for (Deployment d : managed.records().values()) {
             if (seen.contains(d.containerName()) || GONE_STATUSES.contains(d.status())) continue;
             boolean staleBuild = "building".equals(d.status())
                     && d.createdAt().isBefore(now.minus(settings.buildTimeout().multipliedBy(2)));
@@ -645,12 +649,12 @@ public final class VmManager {
         }
         long durationMs = (System.nanoTime() - start) / 1_000_000;
         Map<String, Integer> counts = new TreeMap<>(outcomes);
-        var summary = new Results.SweepSummary(containers.size(), counts, lost, unrecorded, durationMs);
+        var summary = new Results.SweepSummary(managed.containers().size(), counts, lost, unrecorded, durationMs);
         metricsSink.accept(Metrics.sweepLine(summary, now));
         return summary;
     }
 
-    /** The result of a task of this call; its own failure (an ApiException, say) is thrown as it was. */
+    /** The result of a task; its own failure (an ApiException, say) is thrown as it was. */
     private static <T> T await(Future<T> task) {
         try {
             return task.get();
@@ -659,6 +663,7 @@ public final class VmManager {
             throw new IllegalStateException("interrupted");
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
             throw new IllegalStateException(e.getCause());
         }
     }
