@@ -1,7 +1,7 @@
 package dev.vmroutes.functions;
 
 import com.github.dockerjava.api.exception.DockerException;
-import dev.vmroutes.api.ApiException;
+import dev.vmroutes.api.VmException;
 import dev.vmroutes.api.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,16 +16,27 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.util.Map;
 
-/** Every failure becomes {@code {"detail": "..."}} with the status the design brief gives it. */
+/** The one mapper from failures to answers: every failure becomes {@code {"detail": "..."}} with the status the design brief gives it. */
 @RestControllerAdvice
 public class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
-    @ExceptionHandler(ApiException.class)
-    public ResponseEntity<Map<String, String>> api(ApiException e) {
-        if (e.status() >= 500) LOG.warn("{}: {}", e.status(), e.detail());
-        return detail(HttpStatus.valueOf(e.status()), e.detail());
+    @ExceptionHandler(VmException.class)
+    public ResponseEntity<Map<String, String>> domain(VmException e) {
+        HttpStatus status = status(e.kind());
+        if (status.is5xxServerError()) LOG.warn("{}: {}", status.value(), e.detail());
+        return detail(status, e.detail());
+    }
+
+    public static HttpStatus status(VmException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case DEPLOY_FAILED -> HttpStatus.BAD_GATEWAY;
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
     }
 
     /** The engine answered with an error the call did not expect. */

@@ -1,5 +1,7 @@
 package dev.vmroutes.functions;
 
+import dev.vmroutes.config.ConfigException;
+import dev.vmroutes.config.VmConfig;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,8 +11,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -29,19 +29,8 @@ public class ApiTokenFilter extends OncePerRequestFilter {
         String token = environment.getProperty("VM_API_TOKEN");
         this.expected = token == null || token.isBlank() ? null : ("Bearer " + token.strip()).getBytes(StandardCharsets.UTF_8);
         boolean onLambda = environment.getProperty("AWS_LAMBDA_FUNCTION_NAME") != null;
-        String address = environment.getProperty("server.address", "127.0.0.1");
-        if (expected == null && !onLambda && !isLoopback(address)) {
-            throw new IllegalStateException("refusing to listen on " + address
-                    + " without VM_API_TOKEN: the API controls a Docker engine; set a token or bind to 127.0.0.1");
-        }
-    }
-
-    private static boolean isLoopback(String address) {
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        String problem = VmConfig.listenProblem(environment.getProperty("server.address", "127.0.0.1"), token, onLambda);
+        if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
     }
 
     @Override

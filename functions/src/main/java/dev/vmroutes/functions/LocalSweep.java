@@ -1,7 +1,8 @@
 package dev.vmroutes.functions;
 
 import dev.vmroutes.api.Redactor;
-import dev.vmroutes.manager.VmManager;
+import dev.vmroutes.app.VmRoutes;
+import dev.vmroutes.config.VmConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -19,21 +20,21 @@ public class LocalSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSweep.class);
 
-    private final Supplier<VmManager> manager;
+    private final Supplier<VmRoutes> routes;
 
-    public LocalSweep(Supplier<VmManager> manager) {
-        this.manager = manager;
+    public LocalSweep(Supplier<VmRoutes> routes) {
+        this.routes = routes;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
-        String interval = System.getenv("VM_SWEEP_INTERVAL_SECONDS");
-        if (interval == null || interval.isBlank() || System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) return;
-        long seconds = Long.parseLong(interval.strip());
+        VmConfig config = Routes.config();
+        if (config.sweepInterval() == null || config.onLambda()) return;
+        long seconds = config.sweepInterval().toSeconds();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         timer.scheduleWithFixedDelay(() -> {
             try {
-                LOG.info("health sweep: {}", manager.get().sweep());
+                LOG.info("health sweep: {}", routes.get().agents().sweep().sweep());
             } catch (RuntimeException e) {
                 LOG.warn("health sweep failed: {}", Redactor.describe(e));
             }

@@ -1,8 +1,10 @@
 package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vmroutes.manager.Results;
-import dev.vmroutes.manager.VmManager;
+import dev.vmroutes.api.HealthRequest;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.StopRequest;
+import dev.vmroutes.app.VmRoutes;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -14,35 +16,38 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The four routes of the spec; all work happens in the shared {@link VmManager}. */
+/** The spec's routes: each parses its request and hands it to one operation of the library. */
 @RestController
 @RequestMapping("/api/v1/vm")
 public class VmController {
 
-    private final Supplier<VmManager> manager;
+    private final Supplier<VmRoutes> routes;
 
-    public VmController(Supplier<VmManager> manager) {
-        this.manager = manager;
+    public VmController(Supplier<VmRoutes> routes) {
+        this.routes = routes;
     }
 
     @PostMapping("/deploy")
     public Results.Deployed deploy(@RequestBody(required = false) JsonNode body) {
-        return manager.get().deploy(body);
+        VmRoutes vm = routes.get();
+        return vm.deploy().deploy(vm.parser().parse(body));
     }
 
     @GetMapping("/list")
     public List<Results.Listed> list() {
-        return manager.get().list();
+        return routes.get().agents().list().list();
     }
 
     @PostMapping("/stop")
     public Results.Stopped stop(@RequestBody(required = false) JsonNode body) {
-        return manager.get().stop(body);
+        StopRequest request = StopRequest.parse(body);
+        return routes.get().agents().stop().stop(request);
     }
 
     @GetMapping("/health/{container_name}")
     public Results.Health health(@PathVariable("container_name") String containerName,
                                  @RequestParam(name = "path", required = false) String path) {
-        return manager.get().health(containerName, path);
+        HealthRequest request = new HealthRequest(containerName, path);
+        return routes.get().agents().health().check(request);
     }
 }

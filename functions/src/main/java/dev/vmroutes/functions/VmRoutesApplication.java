@@ -1,5 +1,7 @@
 package dev.vmroutes.functions;
 
+import dev.vmroutes.config.ConfigException;
+import dev.vmroutes.config.VmConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -30,6 +32,21 @@ import org.springframework.context.annotation.ComponentScan;
 public class VmRoutesApplication {
 
     public static void main(String[] args) {
+        try {
+            checkConfiguration(args);
+        } catch (ConfigException e) {
+            System.err.println("vm-routes: cannot start: " + e.getMessage());
+            System.exit(2);
+        }
         SpringApplication.run(VmRoutesApplication.class, args);
+    }
+
+    /** The whole configuration, with the address the command line may name ({@code --server.address=}), checked before anything starts. */
+    static VmConfig checkConfiguration(String[] args) {
+        VmConfig config = Routes.config();
+        for (String arg : args) {
+            if (arg.startsWith("--server.address=")) config = config.withBindAddress(arg.substring("--server.address=".length()));
+        }
+        return config;
     }
 }

@@ -2,12 +2,9 @@ package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.TokenGitServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -15,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,25 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalServerIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String TOKEN = "local-token";
-
-    @TempDir
-    static Path dir;
-    static TokenGitServer git;
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void start() throws Exception {
-        git = new TokenGitServer(TOKEN);
-        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        git.close();
-    }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
@@ -56,7 +38,7 @@ class LocalServerIT {
         // The spec's deploy example, with a repository reachable here.
         String body = """
                 {"repo_url": "%s", "auth_token": "%s", "agent_name": "black-demo",
-                 "startup_cmd": ["python", "-c", "print(\\"ok\\")"]}""".formatted(git.url("agent"), TOKEN);
+                 "startup_cmd": ["python", "-c", "print(\\"ok\\")"]}""".formatted(env.git.url("agent"), env.token);
         HttpResponse<String> deployed = send("POST", "/api/v1/vm/deploy", body);
         assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
         JsonNode deployment = JSON.readTree(deployed.body());

@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import java.io.InputStream;
 import java.io.Reader;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -72,7 +73,12 @@ class TemplateIT {
 
     @Test
     void template_validatesAgainstTheSamSchema() throws Exception {
-        JsonNode schemaNode = JSON.readTree(Files.readString(ROOT.resolve("../shared/schemas/sam.schema.json")));
+        JsonNode schemaNode;
+        // AWS SAM's published JSON schema, copied on 2026-11-27 (see docs/README.md).
+        try (InputStream in = TemplateIT.class.getResourceAsStream("/sam.schema.json")) {
+            assertThat(in).as("sam.schema.json on the test class path").isNotNull();
+            schemaNode = JSON.readTree(in);
+        }
         JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schemaNode);
         Set<ValidationMessage> errors = schema.validate(loadTemplate());
         assertThat(errors).isEmpty();

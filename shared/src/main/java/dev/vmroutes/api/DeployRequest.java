@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import dev.vmroutes.manager.ContainerLimits;
 
 /**
  * A validated deploy request. Built only by {@link DeployRequestParser}, so every instance

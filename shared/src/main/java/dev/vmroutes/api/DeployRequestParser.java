@@ -1,7 +1,6 @@
 package dev.vmroutes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vmroutes.manager.ContainerLimits;
 import org.eclipse.jgit.lib.Repository;
 
 import java.io.IOException;
@@ -44,42 +43,42 @@ public final class DeployRequestParser {
     }
 
     public DeployRequest parse(JsonNode body) {
-        if (body == null || !body.isObject()) throw ApiException.invalid("body", "must be a JSON object");
+        if (body == null || !body.isObject()) throw VmException.invalid("body", "must be a JSON object");
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!FIELDS.contains(name)) throw ApiException.invalid(safeName(name), "unknown field");
+            if (!FIELDS.contains(name)) throw VmException.invalid(safeName(name), "unknown field");
         }
         String agentName = requiredString(body, "agent_name");
         if (!AGENT_NAME.matcher(agentName).matches()) {
-            throw ApiException.invalid("agent_name", "must match " + AGENT_NAME.pattern());
+            throw VmException.invalid("agent_name", "must match " + AGENT_NAME.pattern());
         }
         String branch = optionalString(body, "branch", "main");
         checkBranch(branch);
         String pythonVersion = optionalString(body, "python_version", "3.11");
         if (pythonVersion.length() > 32 || !PYTHON_VERSION.matcher(pythonVersion).matches()) {
-            throw ApiException.invalid("python_version", "must be a version tag such as 3.11 or 3.12-slim");
+            throw VmException.invalid("python_version", "must be a version tag such as 3.11 or 3.12-slim");
         }
         int exposePort = port(body);
         List<String> startupCmd = startupCmd(body);
         Map<String, String> environment = environment(body);
         String authToken = optionalString(body, "auth_token", null);
         if (authToken != null && (authToken.isEmpty() || authToken.length() > 4096)) {
-            throw ApiException.invalid("auth_token", "must be 1 to 4096 characters");
+            throw VmException.invalid("auth_token", "must be 1 to 4096 characters");
         }
         String keyPathText = optionalString(body, "ssh_key_path", null);
         String tokenSecret = secretId(body, "auth_token_secret");
         String keySecret = secretId(body, "ssh_key_secret");
-        if (authToken != null && tokenSecret != null) throw ApiException.invalid("auth_token_secret", "give auth_token or auth_token_secret, not both");
-        if (keyPathText != null && keySecret != null) throw ApiException.invalid("ssh_key_secret", "give ssh_key_path or ssh_key_secret, not both");
+        if (authToken != null && tokenSecret != null) throw VmException.invalid("auth_token_secret", "give auth_token or auth_token_secret, not both");
+        if (keyPathText != null && keySecret != null) throw VmException.invalid("ssh_key_secret", "give ssh_key_path or ssh_key_secret, not both");
         ContainerLimits limits = limits(body);
 
         RepoUrl repoUrl = repoUrlPolicy.check(requiredString(body, "repo_url"));
-        if (authToken != null && repoUrl.ssh()) throw ApiException.invalid("auth_token", "is for https:// repositories; use ssh_key_path");
-        if (tokenSecret != null && repoUrl.ssh()) throw ApiException.invalid("auth_token_secret", "is for https:// repositories; use ssh_key_secret");
-        if (keySecret != null && !repoUrl.ssh()) throw ApiException.invalid("ssh_key_secret", "is for SSH repositories; use auth_token_secret");
+        if (authToken != null && repoUrl.ssh()) throw VmException.invalid("auth_token", "is for https:// repositories; use ssh_key_path");
+        if (tokenSecret != null && repoUrl.ssh()) throw VmException.invalid("auth_token_secret", "is for https:// repositories; use ssh_key_secret");
+        if (keySecret != null && !repoUrl.ssh()) throw VmException.invalid("ssh_key_secret", "is for SSH repositories; use auth_token_secret");
         Path sshKeyPath = null;
         if (keyPathText != null) {
-            if (!repoUrl.ssh()) throw ApiException.invalid("ssh_key_path", "is for SSH repositories; use auth_token");
+            if (!repoUrl.ssh()) throw VmException.invalid("ssh_key_path", "is for SSH repositories; use auth_token");
             sshKeyPath = sshKeyPath(keyPathText);
         }
         return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, null, tokenSecret, keySecret,
@@ -89,7 +88,7 @@ public final class DeployRequestParser {
     private static String secretId(JsonNode body, String field) {
         String id = optionalString(body, field, null);
         if (id != null && !SECRET_ID.matcher(id).matches()) {
-            throw ApiException.invalid(field, "must be a Secrets Manager secret name or ARN");
+            throw VmException.invalid(field, "must be a Secrets Manager secret name or ARN");
         }
         return id;
     }
@@ -104,7 +103,7 @@ public final class DeployRequestParser {
         if (cpus != null && !cpus.isNull()) {
             double maxCpus = ceiling.nanoCpus() / 1e9;
             if (!cpus.isNumber() || cpus.doubleValue() < 0.01 || cpus.doubleValue() > maxCpus) {
-                throw ApiException.invalid("cpus", "must be a number from 0.01 to " + maxCpus);
+                throw VmException.invalid("cpus", "must be a number from 0.01 to " + maxCpus);
             }
             nanoCpus = (long) (cpus.doubleValue() * 1e9);
         }
@@ -115,7 +114,7 @@ public final class DeployRequestParser {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) return fallback;
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-            throw ApiException.invalid(field, "must be a whole number from " + min + " to " + max);
+            throw VmException.invalid(field, "must be a whole number from " + min + " to " + max);
         }
         return node.longValue();
     }
@@ -123,7 +122,7 @@ public final class DeployRequestParser {
     private static void checkBranch(String branch) {
         if (branch.isEmpty() || branch.length() > 255 || branch.startsWith("-") || branch.startsWith("refs/")
                 || !Repository.isValidRefName("refs/heads/" + branch)) {
-            throw ApiException.invalid("branch", "must be a valid branch name that does not start with '-'");
+            throw VmException.invalid("branch", "must be a valid branch name that does not start with '-'");
         }
     }
 
@@ -131,7 +130,7 @@ public final class DeployRequestParser {
         JsonNode node = body.get("expose_port");
         if (node == null || node.isNull()) return 8080;
         if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > 65535) {
-            throw ApiException.invalid("expose_port", "must be an integer from 1 to 65535");
+            throw VmException.invalid("expose_port", "must be an integer from 1 to 65535");
         }
         return node.intValue();
     }
@@ -140,18 +139,18 @@ public final class DeployRequestParser {
         JsonNode node = body.get("startup_cmd");
         if (node == null || node.isNull()) return List.of("python", "main.py");
         if (!node.isArray() || node.isEmpty() || node.size() > 64) {
-            throw ApiException.invalid("startup_cmd", "must be a non-empty array of at most 64 strings");
+            throw VmException.invalid("startup_cmd", "must be a non-empty array of at most 64 strings");
         }
         List<String> cmd = new ArrayList<>();
         for (JsonNode part : node) {
-            if (!part.isTextual()) throw ApiException.invalid("startup_cmd", "must contain only strings");
+            if (!part.isTextual()) throw VmException.invalid("startup_cmd", "must contain only strings");
             String text = part.textValue();
             if (text.length() > 4096 || hasControl(text)) {
-                throw ApiException.invalid("startup_cmd", "items must be at most 4096 characters without control characters");
+                throw VmException.invalid("startup_cmd", "items must be at most 4096 characters without control characters");
             }
             cmd.add(text);
         }
-        if (cmd.get(0).isBlank()) throw ApiException.invalid("startup_cmd", "the first item must name a program");
+        if (cmd.get(0).isBlank()) throw VmException.invalid("startup_cmd", "the first item must name a program");
         return cmd;
     }
 
@@ -159,19 +158,19 @@ public final class DeployRequestParser {
         JsonNode node = body.get("environment");
         if (node == null || node.isNull()) return Map.of();
         if (!node.isObject() || node.size() > 128) {
-            throw ApiException.invalid("environment", "must be an object of at most 128 string values");
+            throw VmException.invalid("environment", "must be an object of at most 128 string values");
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             String name = entry.getKey();
             if (name.length() > 256 || !ENV_NAME.matcher(name).matches()) {
-                throw ApiException.invalid("environment", "variable names must match " + ENV_NAME.pattern());
+                throw VmException.invalid("environment", "variable names must match " + ENV_NAME.pattern());
             }
             JsonNode value = entry.getValue();
-            if (!value.isTextual()) throw ApiException.invalid("environment." + name, "must be a string");
+            if (!value.isTextual()) throw VmException.invalid("environment." + name, "must be a string");
             if (value.textValue().length() > 32768 || value.textValue().indexOf('\0') >= 0) {
-                throw ApiException.invalid("environment." + name, "must be at most 32768 characters without NUL");
+                throw VmException.invalid("environment." + name, "must be at most 32768 characters without NUL");
             }
             env.put(name, value.textValue());
         }
@@ -179,27 +178,27 @@ public final class DeployRequestParser {
     }
 
     private Path sshKeyPath(String text) {
-        if (sshKeyDir == null) throw ApiException.invalid("ssh_key_path", "is not accepted: VM_SSH_KEY_DIR is not configured");
-        if (text.isEmpty() || text.length() > 1024 || hasControl(text)) throw ApiException.invalid("ssh_key_path", "is not a valid path");
+        if (sshKeyDir == null) throw VmException.invalid("ssh_key_path", "is not accepted: VM_SSH_KEY_DIR is not configured");
+        if (text.isEmpty() || text.length() > 1024 || hasControl(text)) throw VmException.invalid("ssh_key_path", "is not a valid path");
         try {
             Path dir = sshKeyDir.toRealPath();
             Path candidate = dir.resolve(text).normalize();
             if (!candidate.startsWith(dir) || !Files.isRegularFile(candidate)) {
-                throw ApiException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
+                throw VmException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
             }
             Path real = candidate.toRealPath();
             if (!real.startsWith(dir) || !Files.isReadable(real)) {
-                throw ApiException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
+                throw VmException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
             }
             return real;
         } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw ApiException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
+            throw VmException.invalid("ssh_key_path", "must name a key file inside VM_SSH_KEY_DIR");
         }
     }
 
     private static String requiredString(JsonNode body, String field) {
         JsonNode node = body.get(field);
-        if (node == null || node.isNull()) throw ApiException.invalid(field, "is required");
+        if (node == null || node.isNull()) throw VmException.invalid(field, "is required");
         return checkedString(node, field);
     }
 
@@ -210,9 +209,9 @@ public final class DeployRequestParser {
     }
 
     private static String checkedString(JsonNode node, String field) {
-        if (!node.isTextual()) throw ApiException.invalid(field, "must be a string");
+        if (!node.isTextual()) throw VmException.invalid(field, "must be a string");
         String text = node.textValue();
-        if (hasControl(text)) throw ApiException.invalid(field, "must not contain control characters");
+        if (hasControl(text)) throw VmException.invalid(field, "must not contain control characters");
         return text;
     }
 
@@ -221,7 +220,7 @@ public final class DeployRequestParser {
     }
 
     /** Field names come from the caller: show only a safe, short form. */
-    private static String safeName(String name) {
+    static String safeName(String name) {
         String shown = name.length() > 64 ? name.substring(0, 64) : name;
         return hasControl(shown) ? "field" : shown;
     }

@@ -50,11 +50,11 @@ public final class RepoUrlPolicy {
     }
 
     public RepoUrl check(String url) {
-        if (url.length() > 2048) throw ApiException.invalid(FIELD, "longer than 2048 characters");
+        if (url.length() > 2048) throw VmException.invalid(FIELD, "longer than 2048 characters");
         if (!url.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw ApiException.invalid(FIELD, "must not contain spaces, control or non-ASCII characters");
+            throw VmException.invalid(FIELD, "must not contain spaces, control or non-ASCII characters");
         }
-        if (url.startsWith("-")) throw ApiException.invalid(FIELD, "must not start with '-'");
+        if (url.startsWith("-")) throw VmException.invalid(FIELD, "must not start with '-'");
         Matcher scp = SCP_LIKE.matcher(url);
         if (!url.contains("://") && scp.matches()) {
             String host = stripBrackets(scp.group(2));
@@ -65,37 +65,37 @@ public final class RepoUrlPolicy {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw ApiException.invalid(FIELD, "is not a valid URL");
+            throw VmException.invalid(FIELD, "is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
         if (host == null || uri.getRawAuthority() == null) {
-            throw ApiException.invalid(FIELD, "must be https://host/path, ssh://host/path or user@host:path");
+            throw VmException.invalid(FIELD, "must be https://host/path, ssh://host/path or user@host:path");
         }
         host = stripBrackets(host);
         String userInfo = uri.getRawUserInfo();
         switch (scheme) {
             case "https" -> {
-                if (userInfo != null) throw ApiException.invalid(FIELD, "must not carry credentials; use auth_token");
+                if (userInfo != null) throw VmException.invalid(FIELD, "must not carry credentials; use auth_token");
             }
             case "http" -> {
-                if (userInfo != null) throw ApiException.invalid(FIELD, "must not carry credentials; use auth_token");
+                if (userInfo != null) throw VmException.invalid(FIELD, "must not carry credentials; use auth_token");
                 if (!allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
-                    throw ApiException.invalid(FIELD, "http:// is allowed only for hosts in VM_GIT_ALLOWED_HOSTS; use https://");
+                    throw VmException.invalid(FIELD, "http:// is allowed only for hosts in VM_GIT_ALLOWED_HOSTS; use https://");
                 }
             }
             case "ssh" -> {
                 if (userInfo != null && userInfo.contains(":")) {
-                    throw ApiException.invalid(FIELD, "must not carry a password; use ssh_key_path");
+                    throw VmException.invalid(FIELD, "must not carry a password; use ssh_key_path");
                 }
             }
-            default -> throw ApiException.invalid(FIELD, "scheme must be https or ssh");
+            default -> throw VmException.invalid(FIELD, "scheme must be https or ssh");
         }
         if (uri.getRawPath() == null || uri.getRawPath().length() < 2) {
-            throw ApiException.invalid(FIELD, "must name a repository path");
+            throw VmException.invalid(FIELD, "must name a repository path");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw ApiException.invalid(FIELD, "must not have a query or fragment");
+            throw VmException.invalid(FIELD, "must not have a query or fragment");
         }
         checkHost(host, scheme.equals("ssh"));
         return new RepoUrl(url, scheme.equals("ssh"), host);
@@ -105,17 +105,17 @@ public final class RepoUrlPolicy {
         String lower = host.toLowerCase(Locale.ROOT);
         boolean literal6 = host.contains(":");
         if (!literal6 && !HOST_NAME.matcher(host).matches()) {
-            throw ApiException.invalid(FIELD, "host is not a valid host name");
+            throw VmException.invalid(FIELD, "host is not a valid host name");
         }
         if (!literal6 && NUMERIC_HOST.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
-            throw ApiException.invalid(FIELD, "host must be a name or a dotted IPv4 address");
+            throw VmException.invalid(FIELD, "host must be a name or a dotted IPv4 address");
         }
         if (allowedHosts.contains(lower)) return;
         InetAddress[] addresses = resolver.apply(host);
-        if (addresses.length == 0) throw ApiException.invalid(FIELD, "host does not resolve");
+        if (addresses.length == 0) throw VmException.invalid(FIELD, "host does not resolve");
         for (InetAddress address : addresses) {
             if (!isPublic(address)) {
-                throw ApiException.invalid(FIELD, "host resolves to a non-public address; allow it in VM_GIT_ALLOWED_HOSTS if intended");
+                throw VmException.invalid(FIELD, "host resolves to a non-public address; allow it in VM_GIT_ALLOWED_HOSTS if intended");
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.vmroutes.git;
 
-import dev.vmroutes.api.DeployRequest;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.TransportConfigCallback;
@@ -53,12 +52,12 @@ public final class RepoCloner {
     }
 
     /**
-     * Prepares an empty repository in {@code dir} for {@code request}'s remote: no credentials in
+     * Prepares an empty repository in {@code dir} for the spec's remote: no credentials in
      * its config, redirects off. Close it to release the SSH session factory.
      *
      * @throws CloneFailedException with a message naming what went wrong (not yet redacted)
      */
-    public Remote open(DeployRequest request, Path dir) {
+    public Remote open(CloneSpec request, Path dir) {
         SshdSessionFactory sshFactory = request.repoUrl().ssh()
                 ? sshFactory(request.sshKeyPath(), request.sshKey(), dir.resolveSibling("ssh-home")) : null;
         try {
@@ -78,11 +77,11 @@ public final class RepoCloner {
     public final class Remote implements AutoCloseable {
 
         private final Git git;
-        private final DeployRequest request;
+        private final CloneSpec request;
         private final SshdSessionFactory sshFactory;
         private final String branchRef;
 
-        private Remote(Git git, DeployRequest request, SshdSessionFactory sshFactory) {
+        private Remote(Git git, CloneSpec request, SshdSessionFactory sshFactory) {
             this.git = git;
             this.request = request;
             this.sshFactory = sshFactory;
@@ -151,7 +150,7 @@ public final class RepoCloner {
         return message;
     }
 
-    private static CredentialsProvider credentials(DeployRequest request) {
+    private static CredentialsProvider credentials(CloneSpec request) {
         return request.authToken() == null ? null : new UsernamePasswordCredentialsProvider("x-access-token", request.authToken());
     }
 

@@ -2,7 +2,6 @@ package dev.vmroutes.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.api.DeployRequest;
 
 import java.util.List;
 
@@ -35,9 +34,9 @@ public final class DockerfileGenerator {
         return "python:" + (pythonVersion.contains("-") ? pythonVersion : pythonVersion + "-slim");
     }
 
-    public static String generate(DeployRequest request, boolean hasRequirements) {
+    public static String generate(ImageSpec spec, boolean hasRequirements) {
         StringBuilder out = new StringBuilder();
-        out.append("FROM ").append(baseImage(request.pythonVersion())).append('\n');
+        out.append("FROM ").append(baseImage(spec.pythonVersion())).append('\n');
         out.append("WORKDIR /app\n");
         if (hasRequirements) {
             out.append("COPY requirements.txt ./\n");
@@ -45,12 +44,10 @@ public final class DockerfileGenerator {
         }
         out.append("COPY . .\n");
         out.append("ENV PYTHONUNBUFFERED=1\n");
-        out.append("EXPOSE ").append(request.exposePort()).append('\n');
+        out.append("EXPOSE ").append(spec.exposePort()).append('\n');
         out.append("HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 CMD ")
-                .append(json(List.of("python", "-c", HEALTHCHECK_SCRIPT.formatted(request.exposePort())))).append('\n');
-        // Per-agent labels go on the container, so agents deploying the same commit share one image.
-        out.append("LABEL jules.managed=\"true\"\n");
-        out.append("CMD ").append(json(request.startupCmd())).append('\n');
+                .append(json(List.of("python", "-c", HEALTHCHECK_SCRIPT.formatted(spec.exposePort())))).append('\n');
+        out.append("CMD ").append(json(spec.startupCmd())).append('\n');
         return out.toString();
     }
 

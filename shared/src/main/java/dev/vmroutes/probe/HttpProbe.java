@@ -2,6 +2,7 @@ package dev.vmroutes.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vmroutes.api.HealthRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +10,8 @@ import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * One HTTP GET to a container's published port: only the publish address, only a plain
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
 public final class HttpProbe {
 
     public static final int MAX_BODY_BYTES = 16 * 1024;
-    private static final Pattern PLAIN_PATH = Pattern.compile("^/[A-Za-z0-9\\-._~!$&'()*+,;=:%/?]{0,1023}$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Duration connectTimeout;
@@ -35,25 +33,12 @@ public final class HttpProbe {
         this.requestTimeout = requestTimeout;
     }
 
-    /** True for a path such as {@code /health} or {@code /status?verbose=1}; false for anything that could leave the port. */
-    public static boolean isPlainPath(String path) {
-        if (path == null || !PLAIN_PATH.matcher(path).matches() || path.startsWith("//")) return false;
-        String decoded;
-        try {
-            decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return !decoded.contains("..") && !decoded.contains("@") && !decoded.contains("\\")
-                && decoded.chars().noneMatch(c -> c < 0x20 || c == 0x7f) && !decoded.startsWith("//");
-    }
-
     /**
      * @param address the publish address (never anything a caller chose)
      * @return the outcome; failures are reported in it, never thrown
      */
     public ProbeResult get(String address, int port, String path) {
-        if (!isPlainPath(path)) throw new IllegalArgumentException("not a plain absolute path");
+        if (!HealthRequest.isPlainPath(path)) throw new IllegalArgumentException("not a plain absolute path");
         String host = address.contains(":") ? "[" + address + "]" : address;
         URI uri = URI.create("http://" + host + ":" + port + path);
         HttpURLConnection connection = null;

@@ -1,20 +1,15 @@
 package dev.vmroutes.image;
 
-import dev.vmroutes.api.DeployRequest;
-import dev.vmroutes.api.RepoUrl;
-import dev.vmroutes.manager.ContainerLimits;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DockerfileGeneratorTest {
 
-    private static DeployRequest request(String python, List<String> cmd) {
-        return new DeployRequest(new RepoUrl("https://x/y.git", false, "x"), "main", "agent", "tok", null, null, null, null,
-                python, 8080, cmd, Map.of("API_KEY", "value-not-in-image"), ContainerLimits.fromEnvironment(Map.of()));
+    private static ImageSpec request(String python, List<String> cmd) {
+        return new ImageSpec(python, 8080, cmd);
     }
 
     @Test
@@ -24,8 +19,9 @@ class DockerfileGeneratorTest {
         assertThat(dockerfile).contains("EXPOSE 8080\n");
         assertThat(dockerfile).containsPattern("HEALTHCHECK .* CMD \\[\"python\",\"-c\",\".*127.0.0.1:8080/health");
         assertThat(dockerfile).contains("CMD [\"python\",\"-c\",\"print(\\\"ok\\\")\"]\n");
-        assertThat(dockerfile).contains("LABEL jules.managed=\"true\"\n");
-        assertThat(dockerfile).doesNotContain("requirements").doesNotContain("value-not-in-image").doesNotContain("tok");
+        // Labels go on containers: a container started from the image by hand is not managed.
+        assertThat(dockerfile).doesNotContain("LABEL");
+        assertThat(dockerfile).doesNotContain("requirements");
         assertThat(dockerfile).doesNotContain("curl");
     }
 

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vmroutes.api.ApiException;
-import dev.vmroutes.manager.Results;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.TestManagers;
-import dev.vmroutes.testing.TokenGitServer;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.testing.TestRoutes;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -19,8 +17,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,13 +33,10 @@ class FuzzIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    static final String TOKEN = "fuzz-token";
     static final AtomicInteger AGENTS = new AtomicInteger();
     static final AtomicInteger VALID_DEPLOYS = new AtomicInteger();
 
-    static Path dir;
-    static TestManagers env;
-    static TokenGitServer git;
+    static TestRoutes env;
     static String sentinel;
 
     /** One generated field: its name, its value (null: left out) and whether it is valid. */
@@ -52,19 +45,13 @@ class FuzzIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        dir = Files.createTempDirectory("fuzz");
-        env = new TestManagers(dir);
-        git = new TokenGitServer(TOKEN);
-        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
-        ObjectNode body = JSON.createObjectNode().put("repo_url", git.url("agent")).put("agent_name", "fuzz-sentinel")
-                .put("auth_token", TOKEN);
-        sentinel = env.manager.deploy(body).containerName();
+        env = new TestRoutes().start();
+        sentinel = env.deploy(env.body("fuzz-sentinel")).containerName();
     }
 
     @AfterContainer
     static void stop() throws Exception {
-        env.removeAgentContainers("fuzz-sentinel");
-        git.close();
+        env.close();
         // The generators must also reach the all-valid corner, or "valid deploys" was never tested.
         assertThat(VALID_DEPLOYS.get()).as("all-valid bodies generated and deployed").isPositive();
     }
@@ -103,7 +90,7 @@ class FuzzIT {
 
     @Provide
     Arbitrary<List<Field>> deployBodies() {
-        Arbitrary<Field> repoUrl = field("repo_url", Arbitraries.just(NODES.textNode(git.url("agent"))),
+        Arbitrary<Field> repoUrl = field("repo_url", Arbitraries.just(NODES.textNode(env.git.url("agent"))),
                 Arbitraries.oneOf(nonStrings(), Arbitraries.just(NODES.nullNode()),
                         text(Arbitraries.of("file:///etc/passwd", "ext::sh -c id", "https://10.0.0.1/x.git",
                                 "https://169.254.169.254/", "https://u:p@example.com/x.git", "http://example.com/x.git",
@@ -147,7 +134,7 @@ class FuzzIT {
                         poisoned("-. =$").map(k -> NODES.objectNode().put("K" + k, "v")),
                         Arbitraries.strings().ofMaxLength(5).map(v -> NODES.objectNode().put("K", v + "\u0000"))),
                 true);
-        Arbitrary<Field> token = field("auth_token", Arbitraries.just(NODES.textNode(TOKEN)),
+        Arbitrary<Field> token = field("auth_token", Arbitraries.just(NODES.textNode(env.token)),
                 Arbitraries.oneOf(nonStrings(), text(Arbitraries.just("")), text(poisoned("\n\u0000"))), false);
         Arbitrary<Field> memory = field("memory_mb", Arbitraries.integers().between(16, 512).map(NODES::numberNode),
                 Arbitraries.oneOf(wrongTypes(), Arbitraries.integers().greaterOrEqual(513).map(NODES::numberNode),
@@ -171,13 +158,12 @@ class FuzzIT {
             if (!f.valid()) invalid.add(f.name());
         }
         int records = env.store.list().size();
-        int containers = env.docker.listContainersCmd().withShowAll(true).exec().size();
-        int images = env.docker.listImagesCmd().withShowAll(true).exec().size();
+        int gitRequests = env.git.gitRequests();
         Results.Deployed deployed = null;
-        ApiException refused = null;
+        VmException refused = null;
         try {
-            deployed = env.manager.deploy(body);
-        } catch (ApiException e) {
+            deployed = env.deploy(body);
+        } catch (VmException e) {
             refused = e;
         }
         if (invalid.isEmpty()) {
@@ -188,13 +174,14 @@ class FuzzIT {
             return;
         }
         assertThat(refused).as("accepted although " + invalid + " invalid: " + body).isNotNull();
-        assertThat(refused.status()).as(refused.detail()).isEqualTo(400);
+        assertThat(refused.kind()).as(refused.detail()).isEqualTo(VmException.Kind.INVALID);
         String field = refused.detail().substring(0, refused.detail().indexOf(':'));
         assertThat(invalid.contains(field) || invalid.contains(field.replaceFirst("\\..*", "")))
                 .as("detail '" + refused.detail() + "' names one of " + invalid).isTrue();
+        // The record comes before every other side effect, the clone before any image: neither happened.
         assertThat(env.store.list()).hasSize(records);
-        assertThat(env.docker.listContainersCmd().withShowAll(true).exec()).hasSize(containers);
-        assertThat(env.docker.listImagesCmd().withShowAll(true).exec()).hasSize(images);
+        assertThat(env.git.gitRequests()).isEqualTo(gitRequests);
+        if (body.path("agent_name").isTextual()) assertThat(env.agentContainers(body.get("agent_name").textValue())).isEmpty();
     }
 
     @Provide
@@ -208,26 +195,24 @@ class FuzzIT {
         ObjectNode body = NODES.objectNode().set("container_name", name);
         body.set("remove", remove);
         if (addUnknownField) body.put("force", true);
-        int containers = env.docker.listContainersCmd().withShowAll(true).exec().size();
         try {
-            env.manager.stop(body);
+            env.stop(body);
             throw new AssertionError("stopped something for " + body);
-        } catch (ApiException e) {
-            assertThat(e.status()).as(body + " -> " + e.detail()).isIn(400, 404);
+        } catch (VmException e) {
+            assertThat(e.kind()).as(body + " -> " + e.detail()).isIn(VmException.Kind.INVALID, VmException.Kind.NOT_FOUND);
         }
-        assertThat(env.docker.listContainersCmd().withShowAll(true).exec()).hasSize(containers);
         assertThat(env.docker.inspectContainerCmd(sentinel).exec().getState().getStatus()).isEqualTo("running");
     }
 
     @Property(tries = 2000, edgeCases = EdgeCasesMode.MIXIN)
     void health_anyNameAndPath_answersOrIs400Or404(@ForAll("names") String name, @ForAll("paths") String path) {
         try {
-            Results.Health health = env.manager.health(name, path);
+            Results.Health health = env.health(name, path);
             assertThat(name).isEqualTo(sentinel);
             assertThat(health.containerStatus()).isEqualTo("running");
             assertThat(health.httpProbe().url()).startsWith("http://127.0.0.1:");
-        } catch (ApiException e) {
-            assertThat(e.status()).as(name + " " + path + " -> " + e.detail()).isIn(400, 404);
+        } catch (VmException e) {
+            assertThat(e.kind()).as(name + " " + path + " -> " + e.detail()).isIn(VmException.Kind.INVALID, VmException.Kind.NOT_FOUND);
         }
     }
 

@@ -3,20 +3,18 @@ package dev.vmroutes.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vmroutes.api.ApiException;
-import dev.vmroutes.manager.Results;
-import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.VmException;
 import dev.vmroutes.testing.ImageScan;
 import dev.vmroutes.testing.KeyGitServer;
-import dev.vmroutes.testing.TestManagers;
+import dev.vmroutes.testing.TestRoutes;
 import dev.vmroutes.testing.TokenGitServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,22 +29,20 @@ class LeakIT {
 
     static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).findAndRegisterModules();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
 
     @Test
     void tokenAndKey_neverLeaveTheProcess() throws Exception {
-        String token = "leak-canary-" + System.nanoTime();
-        AgentRepo repo = AgentRepo.httpAgent(dir, "agent");
-        TestManagers env = new TestManagers(dir.resolve("keys"));
+        String token = env.token;
         List<String> needles = new ArrayList<>(List.of(token));
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream originalOut = System.out;
         PrintStream originalErr = System.err;
         List<Results.Deployed> deployed = new ArrayList<>();
-        try (TokenGitServer httpGit = new TokenGitServer(token);
-             KeyGitServer sshGit = new KeyGitServer(repo.repository(), dir.resolve("keys"))) {
-            httpGit.serve("agent", repo.repository());
+        TokenGitServer httpGit = env.git;
+        KeyGitServer sshGit = env.sshGit;
+        try {
             Files.readString(sshGit.privateKey()).lines().map(String::strip)
                     .filter(l -> l.length() >= 16 && !l.startsWith("-----")).forEach(needles::add);
             PrintStream tee = new PrintStream(new TeeStream(captured, originalErr), true);
@@ -55,23 +51,22 @@ class LeakIT {
 
             ObjectNode https = JSON.createObjectNode().put("repo_url", httpGit.url("agent")).put("agent_name", "leaky")
                     .put("auth_token", token);
-            deployed.add(env.manager.deploy(https));
+            deployed.add(env.deploy(https));
             ObjectNode ssh = JSON.createObjectNode().put("repo_url", sshGit.url()).put("agent_name", "leaky-ssh")
                     .put("ssh_key_path", "deploy_key");
-            deployed.add(env.manager.deploy(ssh));
+            deployed.add(env.deploy(ssh));
             ObjectNode missingBranch = https.deepCopy().put("branch", "nope").put("agent_name", "leaky-fail");
-            ApiException failed = catchThrowableOfType(ApiException.class, () -> env.manager.deploy(missingBranch));
-            assertThat(failed.status()).isEqualTo(502);
+            VmException failed = catchThrowableOfType(VmException.class, () -> env.deploy(missingBranch));
+            assertThat(failed.kind()).isEqualTo(VmException.Kind.DEPLOY_FAILED);
             ObjectNode wrongTokenWithKnownKeyText = https.deepCopy().put("agent_name", "leaky-fail")
                     .put("auth_token", token + "-wrong");
-            catchThrowableOfType(ApiException.class, () -> env.manager.deploy(wrongTokenWithKnownKeyText));
-            env.manager.sweep();
+            catchThrowableOfType(VmException.class, () -> env.deploy(wrongTokenWithKnownKeyText));
+            env.sweep();
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);
         }
-        try {
-            String logs = captured.toString();
+        String logs = captured.toString();
             assertThat(logs).contains("deployed jules-agent-leaky-");
             String items = env.rawItems();
             assertThat(items).contains("leaky-ssh");
@@ -90,9 +85,6 @@ class LeakIT {
                 }
                 assertThat(ImageScan.filesAreClean(env.docker, d.image(), needles)).as("image files").isTrue();
             }
-        } finally {
-            for (String agent : List.of("leaky", "leaky-ssh", "leaky-fail")) env.removeAgentContainers(agent);
-        }
     }
 
     /** Copies what is written to the capture and on to the original stream. */

@@ -3,26 +3,24 @@ package dev.vmroutes.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
-import dev.vmroutes.api.ApiException;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.config.VmConfig;
 import dev.vmroutes.docker.DockerClients;
 import dev.vmroutes.docker.DockerSettings;
-import dev.vmroutes.manager.Results;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.KeyGitServer;
 import dev.vmroutes.testing.SecretsManagerTestServer;
 import dev.vmroutes.testing.TestEnvironment;
-import dev.vmroutes.testing.TestManagers;
-import dev.vmroutes.testing.TokenGitServer;
+import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -31,58 +29,53 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class SecretsByReferenceIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String TOKEN = "secret-token-" + System.nanoTime();
-
-    @TempDir
-    static Path dir;
-    static SecretsManagerTestServer secrets;
-    static TokenGitServer httpGit;
-    static KeyGitServer sshGit;
-    static TestManagers env;
+    static final SecretsManagerTestServer secrets = SecretsManagerTestServer.startUnchecked();
+    // No key directory: the key lives only in the secret.
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes().with("VM_SSH_KEY_DIR", null).secrets(secrets::read);
+    static final String TOKEN = env.token;
 
     @BeforeAll
     static void start() throws Exception {
-        secrets = new SecretsManagerTestServer();
-        AgentRepo repo = AgentRepo.httpAgent(dir, "agent");
-        httpGit = new TokenGitServer(TOKEN);
-        httpGit.serve("agent", repo.repository());
-        // The key lives only in the secret: its file is outside any key directory the manager knows.
-        sshGit = new KeyGitServer(repo.repository(), dir.resolve("elsewhere"));
         secrets.put("git/token", TOKEN);
-        secrets.put("git/deploy-key", Files.readString(sshGit.privateKey()));
-        env = new TestManagers(null, Set.of("127.0.0.1"), secrets::read);
+        secrets.put("git/deploy-key", Files.readString(env.sshGit.privateKey()));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        env.removeAgentContainers("by-reference");
+    static void stop() {
         secrets.close();
-        httpGit.close();
-        sshGit.close();
+    }
+
+    /** The key's own lines, long enough to be recognised anywhere. */
+    static List<String> keyLines() throws Exception {
+        return Files.readString(env.sshGit.privateKey()).lines().map(String::strip)
+                .filter(l -> l.length() >= 16 && !l.startsWith("-----")).toList();
     }
 
     @Test
-    void deploy_withTokenAndKeySecrets_clonesWithoutRawCredentials() {
-        ObjectNode https = JSON.createObjectNode().put("repo_url", httpGit.url("agent")).put("agent_name", "by-reference")
+    void deploy_withTokenAndKeySecrets_clonesWithoutRawCredentials() throws Exception {
+        ObjectNode https = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "by-reference")
                 .put("auth_token_secret", "git/token");
-        Results.Deployed viaToken = env.manager.deploy(https);
+        Results.Deployed viaToken = env.deploy(https);
         assertThat(viaToken.status()).isEqualTo("running");
         env.removeAgentContainers("by-reference");
 
-        ObjectNode ssh = JSON.createObjectNode().put("repo_url", sshGit.url()).put("agent_name", "by-reference")
+        ObjectNode ssh = JSON.createObjectNode().put("repo_url", env.sshGit.url()).put("agent_name", "by-reference")
                 .put("ssh_key_secret", "git/deploy-key");
-        Results.Deployed viaKey = env.manager.deploy(ssh);
+        Results.Deployed viaKey = env.deploy(ssh);
         assertThat(viaKey.status()).isEqualTo("running");
-        assertThat(env.store.list().toString()).doesNotContain(TOKEN).doesNotContain("git/deploy-key\n");
+        String items = env.rawItems();
+        assertThat(items).contains(viaKey.deploymentId()).doesNotContain(TOKEN);
+        for (String line : keyLines()) assertThat(items).as("the key's value").doesNotContain(line);
     }
 
     @Test
     void deploy_withMissingSecret_is400NamingTheFieldAndCreatesNothing() {
         int records = env.store.list().size();
-        ObjectNode body = JSON.createObjectNode().put("repo_url", httpGit.url("agent")).put("agent_name", "by-reference")
+        ObjectNode body = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "by-reference")
                 .put("auth_token_secret", "no/such/secret");
-        ApiException e = catchThrowableOfType(ApiException.class, () -> env.manager.deploy(body));
-        assertThat(e.status()).isEqualTo(400);
+        VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(body));
+        assertThat(e.kind()).isEqualTo(VmException.Kind.INVALID);
         assertThat(e.detail()).startsWith("auth_token_secret: ");
         assertThat(env.store.list()).hasSize(records);
     }
@@ -97,7 +90,7 @@ class SecretsByReferenceIT {
         Map<String, String> environment = new HashMap<>();
         environment.put("DOCKER_HOST", TestEnvironment.require("DOCKER_HOST"));
         environment.put("VM_DOCKER_TLS_SECRET", "docker/tls");
-        DockerSettings settings = DockerSettings.fromEnvironment(environment, secrets::read);
+        DockerSettings settings = DockerSettings.resolve(VmConfig.fromEnvironment(environment).engine(), secrets::read);
         assertThat(settings.tls()).isNotNull();
         try (DockerClient docker = DockerClients.create(settings)) {
             docker.pingCmd().exec();

@@ -1,14 +1,12 @@
 package dev.vmroutes.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.api.ApiException;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.TestManagers;
-import dev.vmroutes.testing.TokenGitServer;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,8 +14,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,16 +24,16 @@ class SsrfIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
+    // Nothing is allowed here: loopback is as internal as any other private address.
+    @RegisterExtension
+    static final TestRoutes strict = new TestRoutes().with("VM_GIT_ALLOWED_HOSTS", "");
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
     static ServerSocket listener;
     static final AtomicInteger connections = new AtomicInteger();
-    static TestManagers strict;
 
     @BeforeAll
     static void start() throws IOException {
-        // Nothing is allowed here: loopback is as internal as any other private address.
-        strict = new TestManagers(dir, Set.of(), id -> null);
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
             while (true) {
@@ -67,26 +63,21 @@ class SsrfIT {
         int before = connections.get();
         String url = template.formatted(listener.getLocalPort());
         var body = JSON.createObjectNode().put("repo_url", url).put("agent_name", "ssrf");
-        ApiException e = catchThrowableOfType(ApiException.class, () -> strict.manager.deploy(body));
+        VmException e = catchThrowableOfType(VmException.class, () -> strict.deploy(body));
         assertThat(e).as(url).isNotNull();
-        assertThat(e.status()).as(url + " -> " + e.detail()).isEqualTo(400);
+        assertThat(e.kind()).as(url + " -> " + e.detail()).isEqualTo(VmException.Kind.INVALID);
         assertThat(e.detail()).startsWith("repo_url: ");
         assertThat(connections.get()).as("connections made for " + url).isEqualTo(before);
     }
 
     @Test
     void deploy_fromRedirectingGitServer_doesNotFollowTheRedirect() throws Exception {
-        TestManagers env = new TestManagers(dir, Set.of("127.0.0.1"), id -> null);
-        try (TokenGitServer git = new TokenGitServer("t")) {
-            git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
-            int gitRequestsBefore = git.gitRequests();
-            var body = JSON.createObjectNode().put("repo_url", git.redirectingUrl("agent")).put("agent_name", "redirected")
-                    .put("auth_token", "t");
-            ApiException e = catchThrowableOfType(ApiException.class, () -> env.manager.deploy(body));
-            assertThat(e.status()).isEqualTo(502);
-            assertThat(e.detail()).startsWith("deployment_failed: clone: ");
-            assertThat(git.gitRequests()).as("requests that reached the redirect target").isEqualTo(gitRequestsBefore);
-            assertThat(env.agentContainers("redirected")).isEmpty();
-        }
+        int gitRequestsBefore = env.git.gitRequests();
+        var body = env.body("redirected").put("repo_url", env.git.redirectingUrl("agent"));
+        VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(body));
+        assertThat(e.kind()).isEqualTo(VmException.Kind.DEPLOY_FAILED);
+        assertThat(e.detail()).startsWith("deployment_failed: clone: ");
+        assertThat(env.git.gitRequests()).as("requests that reached the redirect target").isEqualTo(gitRequestsBefore);
+        assertThat(env.agentContainers("redirected")).isEmpty();
     }
 }

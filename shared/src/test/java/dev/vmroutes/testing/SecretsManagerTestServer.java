@@ -49,6 +49,15 @@ public final class SecretsManagerTestServer implements AutoCloseable {
         server.start();
     }
 
+    /** For a static field: a server that cannot start is a broken test environment. */
+    public static SecretsManagerTestServer startUnchecked() {
+        try {
+            return new SecretsManagerTestServer();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public void put(String id, String value) {
         secrets.put(id, value);
     }

@@ -1,5 +1,6 @@
 package dev.vmroutes.testing;
 
+import dev.vmroutes.config.VmConfig;
 import dev.vmroutes.docker.DockerSettings;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,7 +29,7 @@ public final class TestEnvironment {
     public static DockerSettings dockerSettings() {
         require("DOCKER_HOST");
         require("DOCKER_CERT_PATH");
-        return DockerSettings.fromEnvironment(System.getenv(), id -> {
+        return DockerSettings.resolve(VmConfig.fromEnvironment(System.getenv()).engine(), id -> {
             throw new IllegalStateException("no secrets in tests");
         });
     }

@@ -7,7 +7,7 @@ import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.vmroutes.functions.VmRoutesApplication;
-import dev.vmroutes.manager.VmManagerFactory;
+import dev.vmroutes.functions.Routes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,7 @@ public abstract class ApiFunction implements RequestStreamHandler {
     private static SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> createHandler() {
         try {
             Priming.register();
-            VmManagerFactory.prepareInBackground(); // overlaps the application's start-up below
+            Routes.prepareInBackground(); // overlaps the application's start-up below
             return SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(VmRoutesApplication.class);
         } catch (ContainerInitializationException e) {
             throw new IllegalStateException("the application did not start", e);

@@ -3,12 +3,13 @@ package dev.vmroutes.functions.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.manager.VmManager;
-import dev.vmroutes.manager.VmManagerFactory;
+import dev.vmroutes.app.VmRoutes;
+import dev.vmroutes.functions.Routes;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.Supplier;
 
 /** Invoked by the EventBridge schedule: probes every managed container and answers the summary. */
 public final class HealthSweepFunction implements RequestStreamHandler {
@@ -17,22 +18,22 @@ public final class HealthSweepFunction implements RequestStreamHandler {
 
     static {
         Priming.register();
-        VmManagerFactory.prepareInBackground();
+        Routes.prepareInBackground();
     }
 
-    private final java.util.function.Supplier<VmManager> manager;
+    private final Supplier<VmRoutes> routes;
 
     public HealthSweepFunction() {
-        this(VmManagerFactory::shared);
+        this(Routes::get);
     }
 
-    public HealthSweepFunction(java.util.function.Supplier<VmManager> manager) {
-        this.manager = manager;
+    public HealthSweepFunction(Supplier<VmRoutes> routes) {
+        this.routes = routes;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes(); // the scheduled event carries nothing the sweep needs
-        JSON.writeValue(output, manager.get().sweep());
+        JSON.writeValue(output, routes.get().agents().sweep().sweep());
     }
 }

@@ -1,10 +1,10 @@
 package dev.vmroutes.functions.handler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.api.ApiException;
-import dev.vmroutes.manager.Results;
-import dev.vmroutes.manager.VmManager;
-import dev.vmroutes.manager.VmManagerFactory;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.app.VmRoutes;
+import dev.vmroutes.functions.Routes;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -31,15 +31,15 @@ final class Priming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         ObjectMapper json = new ObjectMapper();
-        VmManager manager = VmManagerFactory.shared();
+        VmRoutes routes = Routes.get();
         try {
             // Refused at agent_name, before any lookup or side effect.
-            manager.deploy(json.createObjectNode().put("repo_url", "https://example.invalid/x.git").put("agent_name", "-"));
-        } catch (ApiException expected) {
+            routes.parser().parse(json.createObjectNode().put("repo_url", "https://example.invalid/x.git").put("agent_name", "-"));
+        } catch (VmException expected) {
             // the validation path is what was wanted
         }
         try {
-            manager.store().get("priming");
+            routes.store().get("priming");
         } catch (RuntimeException e) {
             LOG.info("priming could not reach the table: {}", e.getMessage());
         }
@@ -53,6 +53,6 @@ final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        VmManagerFactory.reset();
+        Routes.reset();
     }
 }

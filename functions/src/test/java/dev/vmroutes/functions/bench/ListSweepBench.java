@@ -1,19 +1,14 @@
 package dev.vmroutes.functions.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import dev.vmroutes.manager.Results;
+import dev.vmroutes.api.Results;
 import dev.vmroutes.store.Deployment;
 import dev.vmroutes.store.Probe;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.TestManagers;
-import dev.vmroutes.testing.TokenGitServer;
+import dev.vmroutes.testing.TestRoutes;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,30 +26,27 @@ public final class ListSweepBench {
 
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        Path dir = Files.createTempDirectory("bench-ls");
-        TestManagers env = new TestManagers(dir);
+        TestRoutes env = new TestRoutes().start();
         long others = env.docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("jules.managed", "true")).exec().size();
         if (others > 0) System.err.println("note: " + others + " other managed containers are on this engine and count in every list");
-        try (TokenGitServer git = new TokenGitServer("bench")) {
-            git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
-            Results.Deployed first = env.manager.deploy(new ObjectMapper().createObjectNode()
-                    .put("repo_url", git.url("agent")).put("agent_name", AGENT).put("auth_token", "bench"));
+        try {
+            Results.Deployed first = env.deploy(env.body(AGENT));
 
             Supplier<?> engineList = () -> env.docker.listContainersCmd().withShowAll(true)
                     .withLabelFilter(Map.of("jules.managed", "true")).exec();
-            long list1 = median(iterations, () -> env.manager.list());
+            long list1 = median(iterations, () -> env.list());
             long engine1 = median(iterations, engineList);
             long store1 = median(iterations, () -> env.store.list());
-            long sweep1 = median(iterations, () -> env.manager.sweep());
+            long sweep1 = median(iterations, () -> env.sweep());
             startMore(env, first.image(), 49);
-            long sweep50 = median(iterations, () -> env.manager.sweep());
+            long sweep50 = median(iterations, () -> env.sweep());
             long storeWrites50 = median(iterations, () -> {
                 env.store.recordProbes(env.store.list().stream().filter(d -> d.agentName().equals(AGENT))
                         .map(d -> new Probe(d.id(), "healthy", "running", Instant.now())).toList());
                 return null;
             });
             startMore(env, first.image(), 50);
-            long list100 = median(iterations, () -> env.manager.list());
+            long list100 = median(iterations, () -> env.list());
             long engine100 = median(iterations, engineList);
             long store100 = median(iterations, () -> env.store.list());
 
@@ -68,11 +60,12 @@ public final class ListSweepBench {
             System.out.printf("median of %d runs each, after a warm-up run; sweep concurrency 8%n", iterations);
         } finally {
             env.removeAgentContainers(AGENT);
+            env.close();
         }
     }
 
     /** Starts {@code count} more agents from the deployed image, each with a deployment record, as a deploy would. */
-    static void startMore(TestManagers env, String image, int count) {
+    static void startMore(TestRoutes env, String image, int count) {
         for (int i = 0; i < count; i++) {
             String id = UUID.randomUUID().toString();
             String name = "jules-agent-" + AGENT + "-" + id.substring(0, 8);

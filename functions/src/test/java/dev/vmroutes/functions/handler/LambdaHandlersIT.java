@@ -4,17 +4,19 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.TokenGitServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.vmroutes.api.ContainerLimits;
+import dev.vmroutes.api.DeployRequestParser;
+import dev.vmroutes.api.RepoUrlPolicy;
+import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,22 +28,8 @@ class LambdaHandlersIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path EVENTS = Path.of("..", "events");
-    static final String TOKEN = "lambda-token";
-
-    @TempDir
-    static Path dir;
-    static TokenGitServer git;
-
-    @BeforeAll
-    static void start() throws Exception {
-        git = new TokenGitServer(TOKEN);
-        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        git.close();
-    }
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
 
     static ObjectNode event(String file) throws Exception {
         return (ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file)));
@@ -62,7 +50,7 @@ class LambdaHandlersIT {
     void everyFunction_answersItsEvent_againstTheRealEngine() throws Exception {
         ObjectNode deployEvent = event("deploy.json");
         ObjectNode request = (ObjectNode) JSON.readTree(deployEvent.get("body").asText());
-        request.put("repo_url", git.url("agent")).put("auth_token", TOKEN).put("agent_name", "lambda-agent");
+        request.put("repo_url", env.git.url("agent")).put("auth_token", env.token).put("agent_name", "lambda-agent");
         request.remove("startup_cmd");
         deployEvent.put("body", request.toString());
 
@@ -99,10 +87,20 @@ class LambdaHandlersIT {
 
     @Test
     void eventFiles_asShipped_getTheAnswersTheirContentCalls() throws Exception {
-        // The shipped deploy event names a public repository this machine cannot resolve: a 400, before any side effect.
-        JsonNode deploy = invoke(new DeployFunction(), event("deploy.json"));
+        // The shipped deploy event is a valid request (its public host taken as resolving to a public address)...
+        JsonNode shippedBody = JSON.readTree(event("deploy.json").get("body").asText());
+        DeployRequestParser parser = new DeployRequestParser(
+                new RepoUrlPolicy(Set.of(), LambdaHandlersIT::aPublicAddress),
+                null, new ContainerLimits(512L << 20, 1_000_000_000L, 256));
+        assertThat(parser.parse(shippedBody).agentName()).isEqualTo(shippedBody.get("agent_name").asText());
+        // ...and through the function, a host that can never resolve (RFC 6761) is a 400 before any side effect,
+        // whatever this machine's network.
+        ObjectNode deployEvent = event("deploy.json");
+        ObjectNode unresolvable = ((ObjectNode) shippedBody).put("repo_url", "https://git.example.invalid/agent.git");
+        deployEvent.put("body", unresolvable.toString());
+        JsonNode deploy = invoke(new DeployFunction(), deployEvent);
         assertThat(deploy.get("statusCode").asInt()).isEqualTo(400);
-        assertThat(body(deploy).get("detail").asText()).startsWith("repo_url: ");
+        assertThat(body(deploy).get("detail").asText()).isEqualTo("repo_url: host does not resolve");
         assertThat(invoke(new ListFunction(), event("list.json")).get("statusCode").asInt()).isEqualTo(200);
         JsonNode stop = invoke(new StopFunction(), event("stop.json"));
         assertThat(stop.get("statusCode").asInt()).isEqualTo(404);
@@ -117,5 +115,13 @@ class LambdaHandlersIT {
         JsonNode response = invoke(new DeployFunction(), deployEvent);
         assertThat(response.get("statusCode").asInt()).isEqualTo(400);
         assertThat(body(response).get("detail").asText()).startsWith("body: ");
+    }
+
+    static InetAddress[] aPublicAddress(String host) {
+        try {
+            return new InetAddress[]{InetAddress.getByAddress(host, new byte[]{93, (byte) 184, (byte) 215, 14})};
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }

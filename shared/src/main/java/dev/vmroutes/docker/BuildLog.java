@@ -1,4 +1,4 @@
-package dev.vmroutes.image;
+package dev.vmroutes.docker;
 
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.model.BuildResponseItem;

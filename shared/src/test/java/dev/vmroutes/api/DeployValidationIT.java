@@ -1,38 +1,34 @@
-package dev.vmroutes.manager;
+package dev.vmroutes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.api.ApiException;
 import dev.vmroutes.testing.KeyGitServer;
-import dev.vmroutes.testing.TestManagers;
+import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Every validation rule refuses with 400 naming the field, and nothing is created: no record, container or image. */
+/** Every validation rule refuses with 400 naming the field, and nothing is created: no record, no container. */
 class DeployValidationIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OK_URL = "\"repo_url\": \"http://127.0.0.1:9/git/agent.git\", \"agent_name\": \"valid\"";
     private static final String SSH_URL = "\"repo_url\": \"ssh://git@127.0.0.1:9/repo.git\", \"agent_name\": \"valid\"";
 
-    @TempDir
-    static Path dir;
-    static TestManagers env;
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
 
     @BeforeAll
     static void start() throws Exception {
-        env = new TestManagers(dir);
-        KeyGitServer.generateKey(dir, "deploy_key");
+        KeyGitServer.generateKey(env.dir.resolve("keys"), "deploy_key");
     }
 
     static Stream<Arguments> invalidBodies() {
@@ -107,17 +103,15 @@ class DeployValidationIT {
     void deploy_invalidField_is400NamingItAndCreatesNothing(String body, String field) throws Exception {
         JsonNode json = JSON.readTree(body);
         int records = env.store.list().size();
-        int containers = env.docker.listContainersCmd().withShowAll(true).exec().size();
-        int images = env.docker.listImagesCmd().withShowAll(true).exec().size();
 
-        ApiException e = catchThrowableOfType(ApiException.class, () -> env.manager.deploy(json));
+        VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(json));
 
         assertThat(e).as("refused").isNotNull();
-        assertThat(e.status()).as(e.detail()).isEqualTo(400);
+        assertThat(e.kind()).as(e.detail()).isEqualTo(VmException.Kind.INVALID);
         assertThat(e.detail()).startsWith(field + ": ");
         assertThat(e.detail()).doesNotContain("user:secret");
         assertThat(env.store.list()).hasSize(records);
-        assertThat(env.docker.listContainersCmd().withShowAll(true).exec()).hasSize(containers);
-        assertThat(env.docker.listImagesCmd().withShowAll(true).exec()).hasSize(images);
+        // The record comes before every other side effect of a deploy: no record, nothing made.
+        assertThat(env.agentContainers("valid")).isEmpty();
     }
 }

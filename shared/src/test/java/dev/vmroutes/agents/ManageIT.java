@@ -1,18 +1,16 @@
-package dev.vmroutes.manager;
+package dev.vmroutes.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vmroutes.api.ApiException;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.TestManagers;
-import dev.vmroutes.testing.TokenGitServer;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,20 +23,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class ManageIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String TOKEN = "manage-token";
-
-    @TempDir
-    static Path dir;
-    static TestManagers env;
-    static TokenGitServer git;
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
     static String unmanagedId;
     static final String UNMANAGED = "hand-made-" + System.nanoTime();
 
     @BeforeAll
     static void start() throws Exception {
-        env = new TestManagers(dir);
-        git = new TokenGitServer(TOKEN);
-        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
         unmanagedId = env.docker.createContainerCmd("python:3.11-slim").withName(UNMANAGED)
                 .withCmd("python", "-c", "import time; time.sleep(300)")
                 .withLabels(Map.of("jules.agent", "impostor")).exec().getId();
@@ -48,17 +39,15 @@ class ManageIT {
     @AfterAll
     static void stop() throws Exception {
         env.docker.removeContainerCmd(unmanagedId).withForce(true).exec();
-        git.close();
-        for (String agent : List.of("listed-a", "listed-b", "stopper", "probed", "exits")) env.removeAgentContainers(agent);
     }
 
     static Results.Deployed deploy(String agent, String... cmd) {
-        ObjectNode body = JSON.createObjectNode().put("repo_url", git.url("agent")).put("agent_name", agent).put("auth_token", TOKEN);
+        ObjectNode body = env.body(agent);
         if (cmd.length > 0) {
             var array = body.putArray("startup_cmd");
             for (String part : cmd) array.add(part);
         }
-        return env.manager.deploy(body);
+        return env.deploy(body);
     }
 
     static JsonNode stopBody(String name, Boolean remove) {
@@ -72,14 +61,16 @@ class ManageIT {
         Instant before = Instant.now().minusSeconds(2);
         Results.Deployed a = deploy("listed-a");
         Results.Deployed b = deploy("listed-b");
-        env.manager.stop(stopBody(b.containerName(), false));
+        env.stop(stopBody(b.containerName(), false));
 
-        List<Results.Listed> rows = env.manager.list();
+        List<Results.Listed> rows = env.list();
 
-        var managedOnEngine = env.docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("jules.managed", "true")).exec().stream().map(c -> c.getId()).toList();
-        assertThat(rows).extracting(Results.Listed::containerId).containsExactlyInAnyOrderElementsOf(managedOnEngine);
+        // Other test classes run beside this one: assert on this class's containers only.
+        assertThat(rows).extracting(Results.Listed::containerId).contains(a.containerId(), b.containerId()).doesNotContain(unmanagedId);
         assertThat(rows).extracting(Results.Listed::containerName).doesNotContain(UNMANAGED);
+        for (Results.Listed row : rows) {
+            assertThat(row.agentName()).as("every listed container carries the agent label").isNotNull();
+        }
         Results.Listed rowA = rows.stream().filter(r -> r.containerName().equals(a.containerName())).findFirst().orElseThrow();
         Results.Listed rowB = rows.stream().filter(r -> r.containerName().equals(b.containerName())).findFirst().orElseThrow();
         assertThat(rowA.status()).isEqualTo("running");
@@ -96,37 +87,37 @@ class ManageIT {
     void stop_withoutRemove_twice_keepsTheContainer_thenRemove_thenStopAgainIs404() {
         Results.Deployed d = deploy("stopper");
 
-        assertThat(env.manager.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
-        assertThat(env.manager.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
+        assertThat(env.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
+        assertThat(env.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
         assertThat(env.docker.inspectContainerCmd(d.containerId()).exec().getState().getStatus()).isEqualTo("exited");
         assertThat(env.store.get(d.deploymentId()).orElseThrow().status()).isEqualTo("stopped");
 
-        assertThat(env.manager.stop(stopBody(d.containerName(), null))).isEqualTo(new Results.Stopped(d.containerName(), true));
+        assertThat(env.stop(stopBody(d.containerName(), null))).isEqualTo(new Results.Stopped(d.containerName(), true));
         assertThat(env.agentContainers("stopper")).isEmpty();
         assertThat(env.store.get(d.deploymentId()).orElseThrow().status()).isEqualTo("removed");
 
-        ApiException again = catchThrowableOfType(ApiException.class, () -> env.manager.stop(stopBody(d.containerName(), true)));
-        assertThat(again.status()).isEqualTo(404);
+        VmException again = catchThrowableOfType(VmException.class, () -> env.stop(stopBody(d.containerName(), true)));
+        assertThat(again.kind()).isEqualTo(VmException.Kind.NOT_FOUND);
     }
 
     @Test
     void stop_unmanagedContainer_is404AndLeavesItRunning() {
-        ApiException e = catchThrowableOfType(ApiException.class, () -> env.manager.stop(stopBody(UNMANAGED, true)));
-        assertThat(e.status()).isEqualTo(404);
-        ApiException byIdPrefix = catchThrowableOfType(ApiException.class,
-                () -> env.manager.stop(stopBody(unmanagedId.substring(0, 12), true)));
-        assertThat(byIdPrefix.status()).isEqualTo(404);
+        VmException e = catchThrowableOfType(VmException.class, () -> env.stop(stopBody(UNMANAGED, true)));
+        assertThat(e.kind()).isEqualTo(VmException.Kind.NOT_FOUND);
+        VmException byIdPrefix = catchThrowableOfType(VmException.class,
+                () -> env.stop(stopBody(unmanagedId.substring(0, 12), true)));
+        assertThat(byIdPrefix.kind()).isEqualTo(VmException.Kind.NOT_FOUND);
         assertThat(env.docker.inspectContainerCmd(unmanagedId).exec().getState().getRunning()).isTrue();
     }
 
     @Test
     void stop_badBodies_are400() {
-        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.stop(JSON.createObjectNode())).detail())
+        assertThat(catchThrowableOfType(VmException.class, () -> env.stop(JSON.createObjectNode())).detail())
                 .startsWith("container_name: ");
-        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.stop(
+        assertThat(catchThrowableOfType(VmException.class, () -> env.stop(
                 JSON.createObjectNode().put("container_name", "x").put("remove", "yes"))).detail()).startsWith("remove: ");
-        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.stop(
-                JSON.createObjectNode().put("container_name", "../x"))).status()).isEqualTo(400);
+        assertThat(catchThrowableOfType(VmException.class, () -> env.stop(
+                JSON.createObjectNode().put("container_name", "../x"))).kind()).isEqualTo(VmException.Kind.INVALID);
     }
 
     @Test
@@ -134,27 +125,27 @@ class ManageIT {
         Results.Deployed d = deploy("probed");
         String name = d.containerName();
 
-        Results.Health starting = env.manager.health(name, null);
+        Results.Health starting = env.health(name, null);
         assertThat(starting.containerStatus()).isEqualTo("running");
         assertThat(starting.healthStatus()).isIn("starting", "healthy");
         assertThat(starting.httpProbe().statusCode()).isEqualTo(200);
         assertThat(((JsonNode) starting.httpProbe().response()).get("status").asText()).isEqualTo("ok");
 
-        Results.Health missingPath = env.manager.health(name, "/missing");
+        Results.Health missingPath = env.health(name, "/missing");
         assertThat(missingPath.httpProbe().statusCode()).isEqualTo(404);
         assertThat(missingPath.httpProbe().response()).isEqualTo("not here");
 
         long start = System.nanoTime();
-        Results.Health slow = env.manager.health(name, "/slow");
+        Results.Health slow = env.health(name, "/slow");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(slow.httpProbe().error()).contains("timed out");
         assertThat(slow.httpProbe().statusCode()).isNull();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Results.Health healthy = env.manager.health(name, "/health");
+        Results.Health healthy = env.health(name, "/health");
         while (!"healthy".equals(healthy.healthStatus()) && System.nanoTime() < deadline) {
             Thread.sleep(1000);
-            healthy = env.manager.health(name, "/health");
+            healthy = env.health(name, "/health");
         }
         assertThat(healthy.healthStatus()).isEqualTo("healthy");
         assertThat(healthy.httpProbe().url()).startsWith("http://127.0.0.1:");
@@ -163,21 +154,21 @@ class ManageIT {
     @Test
     void health_ofExitedAgent_reportsNotRunningInsideTheProbe() {
         Results.Deployed d = deploy("exits", "python", "-c", "print('ok')");
-        Results.Health h = env.manager.health(d.containerName(), "/health");
+        Results.Health h = env.health(d.containerName(), "/health");
         assertThat(h.containerStatus()).isEqualTo("exited");
         assertThat(h.httpProbe().error()).isEqualTo("container is not running");
     }
 
     @Test
     void health_unknownOrUnmanaged_is404_andBadPathIs400() {
-        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health("jules-agent-nobody-1", null)).status()).isEqualTo(404);
-        assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health(UNMANAGED, null)).status()).isEqualTo(404);
+        assertThat(catchThrowableOfType(VmException.class, () -> env.health("jules-agent-nobody-1", null)).kind()).isEqualTo(VmException.Kind.NOT_FOUND);
+        assertThat(catchThrowableOfType(VmException.class, () -> env.health(UNMANAGED, null)).kind()).isEqualTo(VmException.Kind.NOT_FOUND);
         // A one-character name is an id prefix that several containers share; still just "not found".
         for (String prefix : List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f")) {
-            assertThat(catchThrowableOfType(ApiException.class, () -> env.manager.health(prefix, null)).status()).isEqualTo(404);
+            assertThat(catchThrowableOfType(VmException.class, () -> env.health(prefix, null)).kind()).isEqualTo(VmException.Kind.NOT_FOUND);
         }
-        ApiException badPath = catchThrowableOfType(ApiException.class, () -> env.manager.health(UNMANAGED, "http://169.254.169.254/"));
-        assertThat(badPath.status()).isEqualTo(400);
+        VmException badPath = catchThrowableOfType(VmException.class, () -> env.health(UNMANAGED, "http://169.254.169.254/"));
+        assertThat(badPath.kind()).isEqualTo(VmException.Kind.INVALID);
         assertThat(badPath.detail()).startsWith("path: ");
     }
 }

@@ -1,4 +1,6 @@
-package dev.vmroutes.manager;
+package dev.vmroutes.agents;
+
+import dev.vmroutes.api.Results;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,18 +1,14 @@
-package dev.vmroutes.manager;
+package dev.vmroutes.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.api.Results;
 import dev.vmroutes.store.Deployment;
-import dev.vmroutes.testing.AgentRepo;
-import dev.vmroutes.testing.TestManagers;
-import dev.vmroutes.testing.TokenGitServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,38 +20,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SweepIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String TOKEN = "sweep-token";
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
     static final String AGENT = "sweep";
-
-    @TempDir
-    static Path dir;
-    static TestManagers env;
-    static TokenGitServer git;
     static String unrecordedId;
 
-    @BeforeAll
-    static void start() throws Exception {
-        env = new TestManagers(dir);
-        git = new TokenGitServer(TOKEN);
-        git.serve("agent", AgentRepo.httpAgent(dir, "agent").repository());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        env.removeAgentContainers(AGENT);
-        git.close();
-    }
-
     static Results.Deployed deploy(Map<String, String> environment, String... cmd) throws InterruptedException {
-        DeployIT.waitForNextSecond(); // one agent name, so one deploy per second
-        ObjectNode body = JSON.createObjectNode().put("repo_url", git.url("agent")).put("agent_name", AGENT).put("auth_token", TOKEN);
+        TestRoutes.waitForNextSecond(); // one agent name, so one deploy per second
+        ObjectNode body = env.body(AGENT);
         ObjectNode env = body.putObject("environment");
         environment.forEach(env::put);
         if (cmd.length > 0) {
             var array = body.putArray("startup_cmd");
             for (String part : cmd) array.add(part);
         }
-        return SweepIT.env.manager.deploy(body);
+        return SweepIT.env.deploy(body);
     }
 
     @Test
@@ -84,7 +63,7 @@ class SweepIT {
                 .withCmd("python", "-c", "import time; time.sleep(300)").exec().getId();
         env.docker.startContainerCmd(unrecordedId).exec();
 
-        Results.SweepSummary summary = env.manager.sweep();
+        Results.SweepSummary summary = env.sweep();
 
         for (Results.Deployed d : all) {
             Deployment record = env.store.get(d.deploymentId()).orElseThrow();

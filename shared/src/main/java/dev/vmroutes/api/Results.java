@@ -1,11 +1,13 @@
-package dev.vmroutes.manager;
+package dev.vmroutes.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
-/** The bodies the API answers with, in the spec's snake_case. */
+/** What the operations return: the bodies the API answers with, in the spec's snake_case. */
 public final class Results {
 
     private Results() {
@@ -21,7 +23,16 @@ public final class Results {
             @JsonProperty("commit_sha") String commitSha,
             String image,
             @JsonProperty("image_reused") boolean imageReused,
-            @JsonProperty("exit_code") Long exitCode) {
+            @JsonProperty("exit_code") Long exitCode,
+            List<Phase> phases) {
+    }
+
+    /** One timed step of a deploy. */
+    public record Phase(
+            String phase,
+            @JsonProperty("started_at") Instant startedAt,
+            @JsonProperty("ended_at") Instant endedAt,
+            @JsonProperty("duration_ms") long durationMs) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,137 @@
+package dev.vmroutes.agents;
+
+import com.github.dockerjava.api.model.Container;
+import dev.vmroutes.api.HealthRequest;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.PublishedPorts;
+import dev.vmroutes.probe.HttpProbe;
+import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.DeploymentRecords;
+import dev.vmroutes.store.Probe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * Probes every managed container ({@code concurrency} at a time), records every outcome in one
+ * batched write, marks records whose container vanished as lost, counts containers with no
+ * record, and writes the counts as one CloudWatch Embedded Metric Format line.
+ */
+public final class HealthSweep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthSweep.class);
+    private static final Set<String> GONE_STATUSES = Set.of("removed", "failed", "lost");
+
+    private final ManagedAgents managed;
+    private final DeploymentRecords records;
+    private final HttpProbe probe;
+    private final String publishAddress;
+    private final int concurrency;
+    private final Duration buildTimeout;
+    private final Clock clock;
+    private final Consumer<String> metrics;
+
+    HealthSweep(ManagedAgents managed, DeploymentRecords records, HttpProbe probe, String publishAddress, int concurrency,
+                Duration buildTimeout, Clock clock, Consumer<String> metrics) {
+        this.managed = managed;
+        this.records = records;
+        this.probe = probe;
+        this.publishAddress = publishAddress;
+        this.concurrency = concurrency;
+        this.buildTimeout = buildTimeout;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    public Results.SweepSummary sweep() {
+        long start = System.nanoTime();
+        ManagedAgents.Snapshot snapshot = managed.read();
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+        Set<String> seen = new HashSet<>();
+        List<Probe> probes = new ArrayList<>();
+        int unrecorded = 0;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Semaphore inFlight = new Semaphore(concurrency);
+            List<Future<Probe>> tasks = new ArrayList<>();
+            for (Container c : snapshot.containers()) {
+                String name = AgentContainers.name(c);
+                seen.add(name);
+                Deployment record = snapshot.records().get(name);
+                if (record == null) {
+                    unrecorded++;
+                    LOG.warn("managed container {} has no deployment record", name);
+                }
+                tasks.add(pool.submit(() -> {
+                    inFlight.acquireUninterruptibly();
+                    try {
+                        String outcome = outcome(c);
+                        outcomes.merge(outcome, 1, Integer::sum);
+                        return record == null ? null : new Probe(record.id(), outcome, c.getState(), clock.instant());
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            }
+            for (Future<Probe> task : tasks) {
+                try {
+                    Probe result = task.get();
+                    if (result != null) probes.add(result);
+                } catch (Exception e) {
+                    outcomes.merge("error", 1, Integer::sum);
+                    LOG.error("sweep task failed: {}", Redactor.describe(e));
+                }
+            }
+        }
+        records.recordProbes(probes);
+        int lost = markLost(snapshot.records().values(), seen);
+        long durationMs = (System.nanoTime() - start) / 1_000_000;
+        var summary = new Results.SweepSummary(snapshot.containers().size(), new TreeMap<>(outcomes), lost, unrecorded, durationMs);
+        metrics.accept(Metrics.sweepLine(summary, clock.instant()));
+        return summary;
+    }
+
+    /** Records whose container is gone are lost; a build still within its time is not gone yet. */
+    private int markLost(Iterable<Deployment> recorded, Set<String> seen) {
+        int lost = 0;
+        Instant staleBefore = clock.instant().minus(buildTimeout.multipliedBy(2));
+        for (Deployment d : recorded) {
+            if (seen.contains(d.containerName()) || GONE_STATUSES.contains(d.status())) continue;
+            if ("building".equals(d.status()) && !d.createdAt().isBefore(staleBefore)) continue;
+            records.change(d, r -> r.withStatus("lost", clock.instant()));
+            lost++;
+        }
+        return lost;
+    }
+
+    private String outcome(Container c) {
+        if (!"running".equals(c.getState())) return "not_running";
+        String status = c.getStatus() == null ? "" : c.getStatus();
+        String dockerHealth = status.contains("(unhealthy)") ? "unhealthy"
+                : status.contains("(health: starting)") ? "starting"
+                : status.contains("(healthy)") ? "healthy" : "none";
+        Integer hostPort = PublishedPorts.agentPort(c);
+        if (hostPort == null) return "unhealthy";
+        HttpProbe.ProbeResult r = probe.get(publishAddress, hostPort, HealthRequest.DEFAULT_PATH);
+        if (r.ok() && !"unhealthy".equals(dockerHealth)) return "healthy";
+        // Still in its start period and not answering yet; an HTTP answer, even an error, is a verdict.
+        if (r.statusCode() == null && "starting".equals(dockerHealth)) return "starting";
+        return "unhealthy";
+    }
+}

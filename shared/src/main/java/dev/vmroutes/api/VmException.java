@@ -1,0 +1,56 @@
+package dev.vmroutes.api;
+
+/**
+ * A failure the caller is told about: what kind it is and a {@code detail} that is always safe to
+ * show (callers redact before constructing one). The edge maps kinds to status codes.
+ */
+public class VmException extends RuntimeException {
+
+    public enum Kind {
+        /** The request is wrong; the detail names the field. */
+        INVALID,
+        NOT_FOUND,
+        CONFLICT,
+        /** A deploy failed in a named phase (clone, build, start, ready). */
+        DEPLOY_FAILED,
+        /** The Docker engine, the table or the secret store could not be reached. */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+
+    public VmException(Kind kind, String detail, Throwable cause) {
+        super(detail, cause, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+
+    /** Invalid input, naming the field that is wrong. */
+    public static VmException invalid(String field, String problem) {
+        return new VmException(Kind.INVALID, field + ": " + problem, null);
+    }
+
+    public static VmException notFound(String detail) {
+        return new VmException(Kind.NOT_FOUND, detail, null);
+    }
+
+    public static VmException conflict(String detail) {
+        return new VmException(Kind.CONFLICT, detail, null);
+    }
+
+    public static VmException deployFailed(String phase, String reason) {
+        return new VmException(Kind.DEPLOY_FAILED, "deployment_failed: " + phase + ": " + reason, null);
+    }
+
+    /** What could not be reached, and why. */
+    public static VmException unavailable(String what, String reason, Throwable cause) {
+        return new VmException(Kind.UNAVAILABLE, what + " unavailable: " + reason, cause);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.vmroutes.app;
+
+import dev.vmroutes.config.VmConfig;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import java.util.function.Function;
+
+/** The AWS SDK clients: the light HTTP client, and on Lambda the region and credentials Lambda gives. */
+final class AwsClients {
+
+    private AwsClients() {
+    }
+
+    static DynamoDbClient dynamo(VmConfig config) {
+        return configure(DynamoDbClient.builder(), config).build();
+    }
+
+    /** Reads a secret's string; the client is built on first use, never at start-up. */
+    static Function<String, String> secretReader(VmConfig config) {
+        return new Function<>() {
+            private volatile SecretsManagerClient client;
+
+            @Override
+            public String apply(String secretId) {
+                SecretsManagerClient c = client;
+                if (c == null) {
+                    synchronized (this) {
+                        if (client == null) client = configure(SecretsManagerClient.builder(), config).build();
+                        c = client;
+                    }
+                }
+                return c.getSecretValue(r -> r.secretId(secretId)).secretString();
+            }
+        };
+    }
+
+    /**
+     * On Lambda the region comes straight from its variables and the credentials from its
+     * variables or, on a SnapStart function, its container credentials endpoint; this spares the
+     * cold start the SDK's longer provider chains and region tables.
+     */
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, VmConfig config) {
+        builder.httpClient(UrlConnectionHttpClient.create());
+        if (config.onLambda() && config.region() != null) {
+            builder.region(Region.of(config.region()))
+                    .credentialsProvider(AwsCredentialsProviderChain.of(
+                            EnvironmentVariableCredentialsProvider.create(),
+                            ContainerCredentialsProvider.builder().build()));
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.vmroutes.app;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.vmroutes.agents.AgentOperations;
+import dev.vmroutes.api.DeployRequestParser;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.RepoUrlPolicy;
+import dev.vmroutes.config.VmConfig;
+import dev.vmroutes.deploy.DeployPipeline;
+import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.DockerClients;
+import dev.vmroutes.docker.DockerSettings;
+import dev.vmroutes.docker.Images;
+import dev.vmroutes.git.RepoCloner;
+import dev.vmroutes.probe.HttpProbe;
+import dev.vmroutes.store.DeploymentRecords;
+import dev.vmroutes.store.DeploymentStore;
+import dev.vmroutes.store.DynamoDeploymentStore;
+import dev.vmroutes.store.EmbeddedDeploymentStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The composition root: every client, stage and operation, built from one configuration. The
+ * functions and the local server build one per process; tests build their own.
+ */
+public final class VmRoutes implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
+
+    private final VmConfig config;
+    private final DockerClient docker;
+    private final DockerClient buildDocker;
+    private final DeploymentStore store;
+    private final DeployRequestParser parser;
+    private final DeployPipeline deploy;
+    private final AgentOperations agents;
+
+    private VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
+                     DeployRequestParser parser, DeployPipeline deploy, AgentOperations agents) {
+        this.config = config;
+        this.docker = docker;
+        this.buildDocker = buildDocker;
+        this.store = store;
+        this.parser = parser;
+        this.deploy = deploy;
+        this.agents = agents;
+    }
+
+    /** Secrets from Secrets Manager, metrics as EMF lines on standard output. */
+    public static VmRoutes create(VmConfig config) {
+        return create(config, AwsClients.secretReader(config), System.out::println);
+    }
+
+    public static VmRoutes create(VmConfig config, Function<String, String> secrets, Consumer<String> metrics) {
+        DockerSettings settings = DockerSettings.resolve(config.engine(), secrets);
+        DockerClient docker = DockerClients.create(settings);
+        DockerClient buildDocker = DockerClients.create(settings, settings.buildTimeout());
+        DeploymentStore store;
+        try {
+            store = store(config);
+        } catch (RuntimeException e) {
+            closeQuietly(docker);
+            closeQuietly(buildDocker);
+            throw e;
+        }
+        Clock clock = Clock.systemUTC();
+        DeploymentRecords records = new DeploymentRecords(store);
+        AgentContainers containers = new AgentContainers(docker, settings.publishAddress());
+        HttpProbe probe = new HttpProbe(Duration.ofSeconds(2), config.probeTimeout());
+        DeployRequestParser parser = new DeployRequestParser(
+                new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits());
+        DeployPipeline deploy = new DeployPipeline(secrets, records,
+                new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
+                new Images(docker, buildDocker, settings.buildTimeout()), containers, probe, config.readyTimeout(), clock);
+        AgentOperations agents = AgentOperations.create(containers, records, probe, config.sweepConcurrency(),
+                settings.buildTimeout(), clock, metrics);
+        return new VmRoutes(config, docker, buildDocker, store, parser, deploy, agents);
+    }
+
+    /** The embedded store without a table name; else DynamoDB, creating the table when missing outside Lambda (there the template owns it). */
+    private static DeploymentStore store(VmConfig config) {
+        if (config.tableName() == null) {
+            return new EmbeddedDeploymentStore(config.dataDir().resolve("deployments.mv.db"));
+        }
+        DynamoDeploymentStore dynamo = new DynamoDeploymentStore(AwsClients.dynamo(config), config.tableName());
+        if (!config.onLambda()) dynamo.createTableIfMissing();
+        return dynamo;
+    }
+
+    public VmConfig config() {
+        return config;
+    }
+
+    public DeployRequestParser parser() {
+        return parser;
+    }
+
+    public DeployPipeline deploy() {
+        return deploy;
+    }
+
+    public AgentOperations agents() {
+        return agents;
+    }
+
+    public DeploymentStore store() {
+        return store;
+    }
+
+    /**
+     * Opens the engine connection and, at the same time, makes one table read, so that the TLS
+     * handshake and the clients' first-call set-up are paid before a request arrives. Failures
+     * are only logged.
+     */
+    public void warmUp() {
+        Thread table = Thread.ofPlatform().daemon().name("vm-table-warm-up").start(() -> {
+            try {
+                store.get("warm-up");
+            } catch (RuntimeException e) {
+                LOG.warn("warm-up could not read the deployment table: {}", Redactor.describe(e));
+            }
+        });
+        try {
+            docker.pingCmd().exec();
+        } catch (RuntimeException e) {
+            LOG.warn("warm-up could not reach the Docker engine: {}", Redactor.describe(e));
+        }
+        try {
+            table.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(docker);
+        closeQuietly(buildDocker);
+        if (store instanceof AutoCloseable closeable) closeQuietly(closeable);
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.debug("close failed: {}", e.getMessage());
+        }
+    }
+}

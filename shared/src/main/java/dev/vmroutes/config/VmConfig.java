@@ -1,0 +1,199 @@
+package dev.vmroutes.config;
+
+import dev.vmroutes.api.ContainerLimits;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting, read from the environment in this one place and checked as a whole: a wrong or
+ * missing one is a {@link ConfigException} naming every variable at fault.
+ *
+ * @param tableName     the DynamoDB table; null means the embedded store in {@code dataDir}
+ * @param onLambda      running as a Lambda function (the template owns the table there)
+ * @param sweepInterval how often the local server sweeps; null: never
+ * @param apiToken      the local server's bearer token; null: none (loopback only)
+ */
+public record VmConfig(
+        Engine engine,
+        String tableName,
+        Path dataDir,
+        boolean onLambda,
+        String region,
+        Set<String> gitAllowedHosts,
+        Path sshKeyDir,
+        Path sshKnownHosts,
+        Duration gitTimeout,
+        Duration probeTimeout,
+        Duration readyTimeout,
+        int sweepConcurrency,
+        Duration sweepInterval,
+        ContainerLimits containerLimits,
+        String apiToken,
+        String bindAddress) {
+
+    /**
+     * Where the engine is and how to reach it, as the docker CLI reads it.
+     *
+     * @param tlsSecret      a Secrets Manager secret with the three PEMs; wins over {@code certPath}
+     * @param publishAddress the address container ports are published on and probed at
+     */
+    public record Engine(URI host, boolean tlsVerify, Path certPath, String tlsSecret, String publishAddress,
+                         Duration connectTimeout, Duration responseTimeout, Duration buildTimeout) {
+    }
+
+    public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+    public static VmConfig fromEnvironment(Map<String, String> env) {
+        Reader read = new Reader(env);
+        URI host = read.dockerHost();
+        boolean tlsVerify = read.flag("DOCKER_TLS_VERIFY");
+        Path certPath = Path.of(read.text("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker"));
+        String tlsSecret = read.text("VM_DOCKER_TLS_SECRET", null);
+        if (host != null && "tcp".equals(host.getScheme()) && !tlsVerify && tlsSecret == null) {
+            read.problem("DOCKER_HOST", host + " needs TLS: set DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH, or VM_DOCKER_TLS_SECRET");
+        }
+        String publish = read.text("VM_PUBLISH_ADDRESS", host == null || !"tcp".equals(host.getScheme()) ? "127.0.0.1" : host.getHost());
+        Engine engine = new Engine(host, tlsVerify, certPath, tlsSecret, publish,
+                read.seconds("VM_DOCKER_CONNECT_TIMEOUT_SECONDS", 5),
+                read.seconds("VM_DOCKER_RESPONSE_TIMEOUT_SECONDS", 30),
+                read.seconds("VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600));
+        long memoryMb = read.whole("VM_CONTAINER_MEMORY_MB", 512, 16);
+        long cpuMillis = read.cpus("VM_CONTAINER_CPUS", 1000);
+        long pids = read.whole("VM_CONTAINER_PIDS", 256, 8);
+        String interval = read.text("VM_SWEEP_INTERVAL_SECONDS", null);
+        String bind = read.text("VM_BIND_ADDRESS", "127.0.0.1");
+        String token = read.text("VM_API_TOKEN", null);
+        boolean onLambda = read.text("AWS_LAMBDA_FUNCTION_NAME", null) != null;
+        VmConfig config = new VmConfig(engine,
+                read.text("VM_TABLE_NAME", null),
+                Path.of(read.text("VM_DATA_DIR", System.getProperty("user.home") + "/.vm-routes")),
+                onLambda,
+                read.text("AWS_REGION", null),
+                Arrays.stream(read.text("VM_GIT_ALLOWED_HOSTS", "").split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                read.path("VM_SSH_KEY_DIR"),
+                read.path("VM_SSH_KNOWN_HOSTS"),
+                read.seconds("VM_GIT_TIMEOUT_SECONDS", 60),
+                read.seconds("VM_PROBE_TIMEOUT_SECONDS", 3),
+                read.seconds("VM_READY_TIMEOUT_SECONDS", 20),
+                (int) read.whole("VM_SWEEP_CONCURRENCY", 8, 1),
+                interval == null ? null : read.seconds("VM_SWEEP_INTERVAL_SECONDS", 0),
+                new ContainerLimits(memoryMb * 1024 * 1024, cpuMillis * 1_000_000L, pids),
+                token,
+                bind);
+        String bindProblem = listenProblem(bind, token, onLambda);
+        if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
+        read.throwIfAnyProblem();
+        return config;
+    }
+
+    /** This configuration listening on {@code address} (the server's command line may name one). */
+    public VmConfig withBindAddress(String address) {
+        VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
+                gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, apiToken, address);
+        String problem = listenProblem(address, apiToken, onLambda);
+        if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
+        return changed;
+    }
+
+    /** Without a token the local server listens only on loopback: null when listening on {@code address} is fine. */
+    public static String listenProblem(String address, String token, boolean onLambda) {
+        if (onLambda || (token != null && !token.isBlank()) || isLoopback(address)) return null;
+        return "must be set to listen on " + address + " (the API controls a Docker engine); set a token or bind to 127.0.0.1";
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Reads variables, collecting every problem instead of stopping at the first. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        void problem(String name, String what) {
+            problems.add(name + ": " + what);
+        }
+
+        void throwIfAnyProblem() {
+            if (!problems.isEmpty()) throw new ConfigException(String.join("; ", problems));
+        }
+
+        String text(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        boolean flag(String name) {
+            String value = text(name, "");
+            return value.equals("1") || value.equalsIgnoreCase("true");
+        }
+
+        Path path(String name) {
+            String value = text(name, null);
+            return value == null ? null : Path.of(value);
+        }
+
+        URI dockerHost() {
+            String value = text("DOCKER_HOST", DEFAULT_DOCKER_HOST);
+            try {
+                URI host = URI.create(value);
+                if ("unix".equals(host.getScheme()) || ("tcp".equals(host.getScheme()) && host.getHost() != null)) return host;
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            problem("DOCKER_HOST", "must be unix:///path/to/docker.sock or tcp://host:port, not " + value);
+            return null;
+        }
+
+        Duration seconds(String name, long fallback) {
+            long value = whole(name, fallback, 1);
+            return Duration.ofSeconds(value);
+        }
+
+        long whole(String name, long fallback, long min) {
+            String value = text(name, null);
+            if (value == null) return fallback;
+            try {
+                long parsed = Long.parseLong(value);
+                if (parsed >= min) return parsed;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(name, "must be a whole number of at least " + min + ", not " + value);
+            return fallback;
+        }
+
+        /** A number of CPUs such as 0.5 or 2, in thousandths. */
+        long cpus(String name, long fallbackMillis) {
+            String value = text(name, null);
+            if (value == null) return fallbackMillis;
+            try {
+                double parsed = Double.parseDouble(value);
+                if (parsed >= 0.01 && parsed <= 1024) return Math.round(parsed * 1000);
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(name, "must be a number of CPUs from 0.01, not " + value);
+            return fallbackMillis;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vmroutes.deploy;
+
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.store.Deployment;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One deploy under way: its record, what it has made so far (so a failure can remove it), and its
+ * timed phases. Every stage reports through {@link #phase}, which is where durations come from.
+ */
+final class DeployRun {
+
+    private final Deployment record;
+    private final Redactor redactor;
+    private final Clock clock;
+    private final List<Results.Phase> phases = new ArrayList<>();
+    private String currentPhase = "clone";
+    private String commit;
+    private String containerId;
+
+    DeployRun(Deployment record, Redactor redactor, Clock clock) {
+        this.record = record;
+        this.redactor = redactor;
+        this.clock = clock;
+    }
+
+    /** Runs one phase; if it throws, it stays the current phase, the one the failure is reported in. */
+    <T> T phase(String name, Supplier<T> work) {
+        currentPhase = name;
+        Instant start = clock.instant();
+        long startNanos = System.nanoTime();
+        T result = work.get();
+        phases.add(new Results.Phase(name, start, clock.instant(), (System.nanoTime() - startNanos) / 1_000_000));
+        return result;
+    }
+
+    void phase(String name, Runnable work) {
+        phase(name, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    Deployment record() {
+        return record;
+    }
+
+    Redactor redactor() {
+        return redactor;
+    }
+
+    /** The phase a failure is reported in: writing the build context counts as the build. */
+    String failedPhase() {
+        return currentPhase.equals("context") ? "build" : currentPhase;
+    }
+
+    List<Results.Phase> phases() {
+        return List.copyOf(phases);
+    }
+
+    String commit() {
+        return commit;
+    }
+
+    void commit(String sha) {
+        this.commit = sha;
+    }
+
+    String containerId() {
+        return containerId;
+    }
+
+    void containerId(String id) {
+        this.containerId = id;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vmroutes.deploy;
+
+import dev.vmroutes.docker.BuildLog;
+import dev.vmroutes.docker.Images;
+import dev.vmroutes.git.CloneSpec;
+import dev.vmroutes.git.RepoCloner;
+import dev.vmroutes.image.BuildContext;
+import dev.vmroutes.image.DockerfileGenerator;
+import dev.vmroutes.image.ImageSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The image a deploy runs. The server is asked for the branch's commit first; an image of that
+ * repository, commit and settings is reused without fetching anything, else the branch is
+ * fetched at depth 1 and the image built from it.
+ */
+final class ProduceImage {
+
+    static final String IMAGE_REPOSITORY = "vm-routes-agent";
+
+    /** The image a deploy runs: its commit, its tag, and whether it existed already. */
+    record AgentImage(String commit, String tag, boolean reused) {
+    }
+
+    private final RepoCloner cloner;
+    private final Images images;
+
+    ProduceImage(RepoCloner cloner, Images images) {
+        this.cloner = cloner;
+        this.images = images;
+    }
+
+    AgentImage produce(DeployRun run, CloneSpec source, ImageSpec spec, Path work) {
+        Path tree = work.resolve("repo");
+        try (RepoCloner.Remote remote = cloner.open(source, tree)) {
+            AgentImage image = run.phase("clone", () -> fetchUnlessBuilt(run, remote, source, spec));
+            if (image.reused()) return image;
+            // The commit fixes the tree, and so whether it has requirements.txt.
+            String dockerfile = DockerfileGenerator.generate(spec, Files.isRegularFile(tree.resolve("requirements.txt")));
+            Path tar = work.resolve("context.tar");
+            run.phase("context", () -> writeContext(tree, dockerfile, tar));
+            run.phase("build", () -> build(tar, image.tag()));
+            return image;
+        }
+    }
+
+    private AgentImage fetchUnlessBuilt(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec) {
+        String commit = remote.headCommit();
+        run.commit(commit);
+        String tag = tag(source.repoUrl().url(), commit, spec);
+        if (images.exists(tag)) return new AgentImage(commit, tag, true);
+        String checkedOut = remote.checkout();
+        if (checkedOut.equals(commit)) return new AgentImage(commit, tag, false);
+        // The branch moved between the two calls: the image is of what was fetched.
+        run.commit(checkedOut);
+        String movedTag = tag(source.repoUrl().url(), checkedOut, spec);
+        return new AgentImage(checkedOut, movedTag, images.exists(movedTag));
+    }
+
+    private static void writeContext(Path tree, String dockerfile, Path tar) {
+        try {
+            BuildContext.write(tree, dockerfile, tar);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the build context", e);
+        }
+    }
+
+    private void build(Path tar, String tag) {
+        try (InputStream context = Files.newInputStream(tar)) {
+            images.build(context, DockerfileGenerator.FILE_NAME, tag, new BuildLog());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the build context", e);
+        }
+    }
+
+    /**
+     * Images are named by what determines them: the repository, the commit and the settings the
+     * Dockerfile is written from. The repository is part of it, so a server that claims another
+     * repository's commit never gets that repository's image.
+     */
+    static String tag(String repoUrl, String commit, ImageSpec spec) {
+        String identity = normalise(repoUrl) + "\n" + commit + "\n" + DockerfileGenerator.generate(spec, false);
+        return IMAGE_REPOSITORY + ":" + sha256(identity).substring(0, 32);
+    }
+
+    private static String normalise(String repoUrl) {
+        String url = repoUrl.strip();
+        while (url.endsWith("/")) url = url.substring(0, url.length() - 1);
+        if (url.endsWith(".git")) url = url.substring(0, url.length() - 4);
+        return url.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.vmroutes.deploy;
+
+import dev.vmroutes.api.DeployRequest;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.VmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/**
+ * Reads the secrets a request names into memory. It runs before anything is made, so a secret
+ * that cannot be read is the caller's mistake, named by its field.
+ */
+final class ResolveSecrets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResolveSecrets.class);
+
+    private final Function<String, String> secrets;
+
+    ResolveSecrets(Function<String, String> secrets) {
+        this.secrets = secrets;
+    }
+
+    DeployRequest resolve(DeployRequest request) {
+        if (request.authTokenSecret() == null && request.sshKeySecret() == null) return request;
+        String token = request.authTokenSecret() == null ? request.authToken() : read("auth_token_secret", request.authTokenSecret());
+        String key = request.sshKeySecret() == null ? null : read("ssh_key_secret", request.sshKeySecret());
+        return request.withSecrets(token, key);
+    }
+
+    private String read(String field, String secretId) {
+        String value;
+        try {
+            value = secrets.apply(secretId);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read secret {} for {}: {}", secretId, field, Redactor.describe(e));
+            throw VmException.invalid(field, "secret " + secretId + " cannot be read");
+        }
+        if (value == null || value.isBlank()) throw VmException.invalid(field, "secret " + secretId + " is empty");
+        return value.strip();
+    }
+}

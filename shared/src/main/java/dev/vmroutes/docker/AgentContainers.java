@@ -1,0 +1,146 @@
+package dev.vmroutes.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import dev.vmroutes.api.ContainerNames;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.VmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The engine's managed containers: made with the hardening rules, found only by exact name and
+ * label, listed in one call. Transport failures are {@link VmException.Kind#UNAVAILABLE}.
+ */
+public final class AgentContainers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentContainers.class);
+    private static final Pattern IP_LITERAL = Pattern.compile("^(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:]+)$");
+
+    private final DockerClient docker;
+    private final String publishAddress;
+
+    public AgentContainers(DockerClient docker, String publishAddress) {
+        this.docker = docker;
+        this.publishAddress = publishAddress;
+    }
+
+    public String publishAddress() {
+        return publishAddress;
+    }
+
+    /** Creates the container, unprivileged and capped, its port published on the publish address; returns its id. */
+    public String create(ContainerSpec spec) {
+        return EngineErrors.call(() -> docker.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withLabels(Map.of(Labels.MANAGED, "true", Labels.AGENT, spec.agentName(),
+                        Labels.DEPLOYMENT, spec.deploymentId(), Labels.PORT, Integer.toString(spec.port())))
+                .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withExposedPorts(ExposedPort.tcp(spec.port()))
+                .withHostConfig(hostConfig(spec))
+                .exec().getId());
+    }
+
+    public void start(String containerId) {
+        EngineErrors.run(() -> docker.startContainerCmd(containerId).exec());
+    }
+
+    public InspectContainerResponse inspect(String containerId) {
+        return EngineErrors.call(() -> docker.inspectContainerCmd(containerId).exec());
+    }
+
+    private HostConfig hostConfig(ContainerSpec spec) {
+        String bindIp = IP_LITERAL.matcher(publishAddress).matches() ? publishAddress : "0.0.0.0";
+        return HostConfig.newHostConfig()
+                .withPortBindings(new PortBinding(Ports.Binding.bindIp(bindIp), ExposedPort.tcp(spec.port())))
+                .withPrivileged(false)
+                .withNetworkMode("bridge")
+                .withSecurityOpts(List.of("no-new-privileges:true"))
+                .withCapDrop(Capability.ALL)
+                .withCapAdd(Capability.NET_BIND_SERVICE)
+                .withMemory(spec.limits().memoryBytes())
+                .withMemorySwap(spec.limits().memoryBytes())
+                .withNanoCPUs(spec.limits().nanoCpus())
+                .withPidsLimit(spec.limits().pids());
+    }
+
+    /** The named container if it exists, carries our label and has exactly that name; else not found. */
+    public InspectContainerResponse findManaged(String name) {
+        ContainerNames.check(name);
+        InspectContainerResponse container = EngineErrors.call(() -> {
+            try {
+                return docker.inspectContainerCmd(name).exec();
+            } catch (NotFoundException e) {
+                return null;
+            } catch (InternalServerErrorException e) {
+                // The engine tries exact names before id prefixes: an ambiguous prefix means no such name.
+                if (String.valueOf(e.getMessage()).contains("Multiple IDs found")) return null;
+                throw e;
+            }
+        });
+        // Inspect also matches id prefixes: insist on the exact name and our label.
+        if (container == null || !("/" + name).equals(container.getName()) || container.getConfig() == null
+                || container.getConfig().getLabels() == null
+                || !"true".equals(container.getConfig().getLabels().get(Labels.MANAGED))) {
+            throw VmException.notFound("container " + name + " not found or not managed by VM Routes");
+        }
+        return container;
+    }
+
+    /** Every managed container, running or not, from one engine call. */
+    public List<Container> listManaged() {
+        return EngineErrors.call(() -> docker.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(Labels.MANAGED, "true")).exec())
+                .stream().filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(Labels.MANAGED)))
+                .toList();
+    }
+
+    /** Stops the container (a stopped one is no error) and removes it when asked. */
+    public void stop(String containerId, boolean remove) {
+        EngineErrors.run(() -> {
+            try {
+                docker.stopContainerCmd(containerId).withTimeout(10).exec();
+            } catch (NotModifiedException alreadyStopped) {
+                // stopping a stopped container is not an error
+            }
+            if (remove) {
+                try {
+                    docker.removeContainerCmd(containerId).withRemoveVolumes(true).exec();
+                } catch (NotFoundException alreadyGone) {
+                    // removed meanwhile
+                }
+            }
+        });
+    }
+
+    /** Removes a container a failed deploy left; never throws. */
+    public void removeQuietly(String containerId) {
+        if (containerId == null) return;
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException gone) {
+            // already removed
+        } catch (RuntimeException e) {
+            LOG.error("could not remove container {} after a failed deploy: {}", containerId, Redactor.describe(e));
+        }
+    }
+
+    /** The name a listed container goes by, without the engine's leading slash. */
+    public static String name(Container c) {
+        String[] names = c.getNames();
+        return names == null || names.length == 0 ? c.getId() : names[0].replaceFirst("^/", "");
+    }
+}

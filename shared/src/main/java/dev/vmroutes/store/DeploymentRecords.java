@@ -1,0 +1,104 @@
+package dev.vmroutes.store;
+
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.VmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The store as the operations use it: an unreachable table is {@link VmException.Kind#UNAVAILABLE},
+ * and a change to a record that another writer changed first is applied again to what it wrote.
+ */
+public final class DeploymentRecords {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentRecords.class);
+    private static final int ATTEMPTS = 3;
+
+    private final DeploymentStore store;
+
+    public DeploymentRecords(DeploymentStore store) {
+        this.store = store;
+    }
+
+    public DeploymentStore store() {
+        return store;
+    }
+
+    public Deployment create(Deployment deployment) {
+        return call(() -> store.create(deployment));
+    }
+
+    public Optional<Deployment> get(String id) {
+        return call(() -> store.get(id));
+    }
+
+    public List<Deployment> list() {
+        return call(store::list);
+    }
+
+    public void recordProbes(List<Probe> probes) {
+        call(() -> {
+            store.recordProbes(probes);
+            return null;
+        });
+    }
+
+    /** Writes {@code change} of a record just read, conditional on its version; a lost race is the caller's to handle. */
+    public Deployment update(Deployment changed) {
+        return call(() -> store.update(changed));
+    }
+
+    /** Applies {@code change} to a record just read; if another writer won meanwhile, to what it wrote. */
+    public void change(Deployment read, UnaryOperator<Deployment> change) {
+        try {
+            update(change.apply(read));
+        } catch (DeploymentStore.ConflictingWriteException raced) {
+            change(read.id(), change);
+        }
+    }
+
+    /** Applies {@code change} to the record {@code id} as read now (a consistent read by key), again while other writers win. */
+    public void change(String id, UnaryOperator<Deployment> change) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<Deployment> current = get(id);
+            if (current.isEmpty()) return;
+            try {
+                update(change.apply(current.get()));
+                return;
+            } catch (DeploymentStore.ConflictingWriteException raced) {
+                backOff(attempt);
+            }
+        }
+        LOG.warn("gave up recording a change to deployment {} after repeated write conflicts", id);
+    }
+
+    /** Writes a failure without letting a second failure hide the first: a write that fails is only logged. */
+    public void recordQuietly(Deployment changed) {
+        try {
+            store.update(changed);
+        } catch (RuntimeException e) {
+            LOG.error("could not record deployment {}: {}", changed.id(), Redactor.describe(e));
+        }
+    }
+
+    private static <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DeploymentStore.StoreUnavailableException e) {
+            throw VmException.unavailable("deployment table", Redactor.describe(e), e);
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(10L << attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
