@@ -8,15 +8,7 @@ import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.probe.HttpProbe;
 
 /** A managed container's state, its HEALTHCHECK verdict, and one HTTP probe of its published port. */
-public final class CheckHealth {
-
-    private final AgentContainers containers;
-    private final HttpProbe probe;
-
-    CheckHealth(AgentContainers containers, HttpProbe probe) {
-        this.containers = containers;
-        this.probe = probe;
-    }
+public record CheckHealth(AgentContainers containers, HttpProbe probe) {
 
     public Results.Health check(HealthRequest request) {
         InspectContainerResponse container = containers.findManaged(request.containerName());

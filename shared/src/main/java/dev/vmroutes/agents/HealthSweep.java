@@ -34,31 +34,11 @@ import java.util.function.Consumer;
  * batched write, marks records whose container vanished as lost, counts containers with no
  * record, and writes the counts as one CloudWatch Embedded Metric Format line.
  */
-public final class HealthSweep {
+public record HealthSweep(ManagedAgents managed, DeploymentRecords records, HttpProbe probe, String publishAddress,
+                          int concurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthSweep.class);
     private static final Set<String> GONE_STATUSES = Set.of("removed", "failed", "lost");
-
-    private final ManagedAgents managed;
-    private final DeploymentRecords records;
-    private final HttpProbe probe;
-    private final String publishAddress;
-    private final int concurrency;
-    private final Duration buildTimeout;
-    private final Clock clock;
-    private final Consumer<String> metrics;
-
-    HealthSweep(ManagedAgents managed, DeploymentRecords records, HttpProbe probe, String publishAddress, int concurrency,
-                Duration buildTimeout, Clock clock, Consumer<String> metrics) {
-        this.managed = managed;
-        this.records = records;
-        this.probe = probe;
-        this.publishAddress = publishAddress;
-        this.concurrency = concurrency;
-        this.buildTimeout = buildTimeout;
-        this.clock = clock;
-        this.metrics = metrics;
-    }
 
     public Results.SweepSummary sweep() {
         long start = System.nanoTime();

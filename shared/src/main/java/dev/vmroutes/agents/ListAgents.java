@@ -13,13 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Every managed container, running or not, from one engine call, joined with its record. */
-public final class ListAgents {
-
-    private final ManagedAgents managed;
-
-    ListAgents(ManagedAgents managed) {
-        this.managed = managed;
-    }
+public record ListAgents(ManagedAgents managed) {
 
     public List<Results.Listed> list() {
         ManagedAgents.Snapshot snapshot = managed.read();

@@ -14,17 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** The managed containers (one engine call) and the table's newest record per container name, read at the same time. */
-final class ManagedAgents {
+record ManagedAgents(AgentContainers containers, DeploymentRecords records) {
 
     record Snapshot(List<Container> containers, Map<String, Deployment> records) {
-    }
-
-    private final AgentContainers containers;
-    private final DeploymentRecords records;
-
-    ManagedAgents(AgentContainers containers, DeploymentRecords records) {
-        this.containers = containers;
-        this.records = records;
     }
 
     Snapshot read() {

@@ -12,19 +12,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 
 /** Stops a managed container, removes it unless asked not to, and records that. */
-public final class StopAgent {
+public record StopAgent(AgentContainers containers, DeploymentRecords records, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopAgent.class);
-
-    private final AgentContainers containers;
-    private final DeploymentRecords records;
-    private final Clock clock;
-
-    StopAgent(AgentContainers containers, DeploymentRecords records, Clock clock) {
-        this.containers = containers;
-        this.records = records;
-        this.clock = clock;
-    }
 
     public Results.Stopped stop(StopRequest request) {
         InspectContainerResponse container = containers.findManaged(request.containerName());

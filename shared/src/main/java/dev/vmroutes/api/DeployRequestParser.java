@@ -15,10 +15,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns a deploy body into a {@link DeployRequest}, or answers 400 naming the field.
+ * Turns a deploy body into a {@link DeployRequest}, or refuses it naming the field.
  * Nothing here has a side effect: it runs before anything is created.
+ *
+ * @param sshKeyDir the only directory {@code ssh_key_path} may point into; null refuses the field
+ * @param ceiling   the most a container may get; requests may ask for less
  */
-public final class DeployRequestParser {
+public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling) {
 
     public static final Pattern AGENT_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$");
     private static final Pattern PYTHON_VERSION = Pattern.compile("^[0-9]{1,2}\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-[a-z0-9]+){0,3}$");
@@ -27,20 +30,6 @@ public final class DeployRequestParser {
     private static final Set<String> FIELDS = Set.of("repo_url", "branch", "agent_name", "auth_token", "ssh_key_path",
             "auth_token_secret", "ssh_key_secret", "python_version", "expose_port", "startup_cmd", "environment",
             "memory_mb", "cpus", "pids_limit");
-
-    private final RepoUrlPolicy repoUrlPolicy;
-    private final Path sshKeyDir;
-    private final ContainerLimits ceiling;
-
-    /**
-     * @param sshKeyDir the only directory {@code ssh_key_path} may point into; null refuses the field
-     * @param ceiling   the most a container may get; requests may ask for less
-     */
-    public DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling) {
-        this.repoUrlPolicy = repoUrlPolicy;
-        this.sshKeyDir = sshKeyDir;
-        this.ceiling = ceiling;
-    }
 
     public DeployRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) throw VmException.invalid("body", "must be a JSON object");

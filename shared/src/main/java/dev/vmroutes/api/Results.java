@@ -1,7 +1,8 @@
 package dev.vmroutes.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,65 +15,38 @@ public final class Results {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Deployed(
-            @JsonProperty("container_id") String containerId,
-            @JsonProperty("container_name") String containerName,
-            String status,
-            Map<String, Integer> ports,
-            @JsonProperty("deployment_id") String deploymentId,
-            @JsonProperty("commit_sha") String commitSha,
-            String image,
-            @JsonProperty("image_reused") boolean imageReused,
-            @JsonProperty("exit_code") Long exitCode,
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Deployed(String containerId, String containerName, String status, Map<String, Integer> ports,
+            String deploymentId, String commitSha, String image, boolean imageReused, Long exitCode,
             List<Phase> phases) {
     }
 
     /** One timed step of a deploy. */
-    public record Phase(
-            String phase,
-            @JsonProperty("started_at") Instant startedAt,
-            @JsonProperty("ended_at") Instant endedAt,
-            @JsonProperty("duration_ms") long durationMs) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Phase(String phase, Instant startedAt, Instant endedAt, long durationMs) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Listed(
-            @JsonProperty("container_id") String containerId,
-            @JsonProperty("container_name") String containerName,
-            String status,
-            String created,
-            Map<String, Integer> ports,
-            @JsonProperty("agent_name") String agentName,
-            @JsonProperty("deployment_id") String deploymentId,
-            @JsonProperty("commit_sha") String commitSha,
-            @JsonProperty("last_probe_outcome") String lastProbeOutcome,
-            @JsonProperty("last_probe_at") String lastProbeAt) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Listed(String containerId, String containerName, String status, String created, Map<String, Integer> ports,
+            String agentName, String deploymentId, String commitSha, String lastProbeOutcome, String lastProbeAt) {
     }
 
     public record Stopped(String stopped, boolean removed) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Health(
-            @JsonProperty("container_name") String containerName,
-            @JsonProperty("container_status") String containerStatus,
-            @JsonProperty("health_status") String healthStatus,
-            @JsonProperty("http_probe") Probe httpProbe) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Health(String containerName, String containerStatus, String healthStatus, Probe httpProbe) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Probe(
-            @JsonProperty("status_code") Integer statusCode,
-            Object response,
-            String error,
-            String url) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Probe(Integer statusCode, Object response, String error, String url) {
     }
 
-    public record SweepSummary(
-            int checked,
-            Map<String, Integer> outcomes,
-            int lost,
-            int unrecorded,
-            @JsonProperty("duration_ms") long durationMs) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded,
+            long durationMs) {
     }
 }

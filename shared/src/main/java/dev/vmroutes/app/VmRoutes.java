@@ -30,28 +30,10 @@ import java.util.function.Function;
  * The composition root: every client, stage and operation, built from one configuration. The
  * functions and the local server build one per process; tests build their own.
  */
-public final class VmRoutes implements AutoCloseable {
+public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
+                       DeployRequestParser parser, DeployPipeline deploy, AgentOperations agents) implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
-
-    private final VmConfig config;
-    private final DockerClient docker;
-    private final DockerClient buildDocker;
-    private final DeploymentStore store;
-    private final DeployRequestParser parser;
-    private final DeployPipeline deploy;
-    private final AgentOperations agents;
-
-    private VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
-                     DeployRequestParser parser, DeployPipeline deploy, AgentOperations agents) {
-        this.config = config;
-        this.docker = docker;
-        this.buildDocker = buildDocker;
-        this.store = store;
-        this.parser = parser;
-        this.deploy = deploy;
-        this.agents = agents;
-    }
 
     /** Secrets from Secrets Manager, metrics as EMF lines on standard output. */
     public static VmRoutes create(VmConfig config) {
@@ -92,26 +74,6 @@ public final class VmRoutes implements AutoCloseable {
         DynamoDeploymentStore dynamo = new DynamoDeploymentStore(AwsClients.dynamo(config), config.tableName());
         if (!config.onLambda()) dynamo.createTableIfMissing();
         return dynamo;
-    }
-
-    public VmConfig config() {
-        return config;
-    }
-
-    public DeployRequestParser parser() {
-        return parser;
-    }
-
-    public DeployPipeline deploy() {
-        return deploy;
-    }
-
-    public AgentOperations agents() {
-        return agents;
-    }
-
-    public DeploymentStore store() {
-        return store;
     }
 
     /**

@@ -12,20 +12,10 @@ import java.time.Duration;
  * timeout passes. The port is tried every 10 ms (a refused try costs well under a millisecond);
  * the engine is asked for the container's state only every 50 ms.
  */
-final class AwaitReady {
+record AwaitReady(AgentContainers containers, HttpProbe probe, Duration timeout) {
 
     private static final Duration PROBE_EVERY = Duration.ofMillis(10);
     private static final Duration INSPECT_EVERY = Duration.ofMillis(50);
-
-    private final AgentContainers containers;
-    private final HttpProbe probe;
-    private final Duration timeout;
-
-    AwaitReady(AgentContainers containers, HttpProbe probe, Duration timeout) {
-        this.containers = containers;
-        this.probe = probe;
-        this.timeout = timeout;
-    }
 
     /** @return the container's state when it answered, stopped, or the time ran out */
     InspectContainerResponse await(String containerId, int port) {

@@ -23,20 +23,12 @@ import java.util.HexFormat;
  * repository, commit and settings is reused without fetching anything, else the branch is
  * fetched at depth 1 and the image built from it.
  */
-final class ProduceImage {
+record ProduceImage(RepoCloner cloner, Images images) {
 
     static final String IMAGE_REPOSITORY = "vm-routes-agent";
 
     /** The image a deploy runs: its commit, its tag, and whether it existed already. */
     record AgentImage(String commit, String tag, boolean reused) {
-    }
-
-    private final RepoCloner cloner;
-    private final Images images;
-
-    ProduceImage(RepoCloner cloner, Images images) {
-        this.cloner = cloner;
-        this.images = images;
     }
 
     AgentImage produce(DeployRun run, CloneSpec source, ImageSpec spec, Path work) {

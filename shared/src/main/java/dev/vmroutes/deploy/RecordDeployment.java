@@ -21,17 +21,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A deploy's record: created as {@code building}, then what ran, or the phase it failed in and why (redacted). */
-final class RecordDeployment {
+record RecordDeployment(DeploymentRecords records, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordDeployment.class);
-
-    private final DeploymentRecords records;
-    private final Clock clock;
-
-    RecordDeployment(DeploymentRecords records, Clock clock) {
-        this.records = records;
-        this.clock = clock;
-    }
 
     Deployment begin(DeployRequest request) {
         Instant now = clock.instant();

@@ -12,15 +12,9 @@ import java.util.function.Function;
  * Reads the secrets a request names into memory. It runs before anything is made, so a secret
  * that cannot be read is the caller's mistake, named by its field.
  */
-final class ResolveSecrets {
+record ResolveSecrets(Function<String, String> secrets) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResolveSecrets.class);
-
-    private final Function<String, String> secrets;
-
-    ResolveSecrets(Function<String, String> secrets) {
-        this.secrets = secrets;
-    }
 
     DeployRequest resolve(DeployRequest request) {
         if (request.authTokenSecret() == null && request.sshKeySecret() == null) return request;

@@ -4,13 +4,7 @@ import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.ContainerSpec;
 
 /** Creates the agent's container (hardened, labelled, its port published) and starts it. */
-final class RunContainer {
-
-    private final AgentContainers containers;
-
-    RunContainer(AgentContainers containers) {
-        this.containers = containers;
-    }
+record RunContainer(AgentContainers containers) {
 
     void run(DeployRun run, ContainerSpec spec) {
         run.containerId(containers.create(spec));

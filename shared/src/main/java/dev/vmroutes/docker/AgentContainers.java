@@ -25,22 +25,10 @@ import java.util.regex.Pattern;
  * The engine's managed containers: made with the hardening rules, found only by exact name and
  * label, listed in one call. Transport failures are {@link VmException.Kind#UNAVAILABLE}.
  */
-public final class AgentContainers {
+public record AgentContainers(DockerClient docker, String publishAddress) {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentContainers.class);
     private static final Pattern IP_LITERAL = Pattern.compile("^(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:]+)$");
-
-    private final DockerClient docker;
-    private final String publishAddress;
-
-    public AgentContainers(DockerClient docker, String publishAddress) {
-        this.docker = docker;
-        this.publishAddress = publishAddress;
-    }
-
-    public String publishAddress() {
-        return publishAddress;
-    }
 
     /** Creates the container, unprivileged and capped, its port published on the publish address; returns its id. */
     public String create(ContainerSpec spec) {

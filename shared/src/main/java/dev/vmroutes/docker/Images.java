@@ -15,21 +15,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** Agent images on the engine: whether one exists, and building one from a context tar. */
-public final class Images {
+/**
+ * Agent images on the engine: whether one exists, and building one from a context tar.
+ *
+ * @param buildDocker a client whose responses may stream for as long as a build takes
+ */
+public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Images.class);
-
-    private final DockerClient docker;
-    private final DockerClient buildDocker;
-    private final Duration buildTimeout;
-
-    /** @param buildDocker a client whose responses may stream for as long as a build takes */
-    public Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout) {
-        this.docker = docker;
-        this.buildDocker = buildDocker;
-        this.buildTimeout = buildTimeout;
-    }
 
     public boolean exists(String tag) {
         return EngineErrors.call(() -> {

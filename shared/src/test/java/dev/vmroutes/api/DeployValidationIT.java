@@ -2,9 +2,7 @@ package dev.vmroutes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.testing.KeyGitServer;
 import dev.vmroutes.testing.TestRoutes;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,11 +23,7 @@ class DeployValidationIT {
 
     @RegisterExtension
     static final TestRoutes env = new TestRoutes();
-
-    @BeforeAll
-    static void start() throws Exception {
-        KeyGitServer.generateKey(env.dir.resolve("keys"), "deploy_key");
-    }
+    // The extension's key directory holds deploy_key, which the ssh_key_path cases name.
 
     static Stream<Arguments> invalidBodies() {
         return Stream.of(

@@ -36,7 +36,7 @@ public final class KeyGitServer implements AutoCloseable {
         Files.createDirectories(dir);
         Path key = dir.resolve(name);
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vm-routes-test", "-f", key.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("ssh-keygen failed: " + new String(p.getInputStream().readAllBytes()));
         }

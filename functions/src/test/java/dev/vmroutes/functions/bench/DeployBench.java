@@ -2,13 +2,15 @@ package dev.vmroutes.functions.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.api.DeployRequest;
-import dev.vmroutes.api.RepoUrl;
 import dev.vmroutes.image.DockerfileGenerator;
-import dev.vmroutes.manager.ContainerLimits;
+import dev.vmroutes.image.ImageSpec;
 import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.RealSizedRepo;
 import dev.vmroutes.testing.TokenGitServer;
 
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,28 +20,78 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A deploy through the API (the local server, over HTTP) against the same done by hand
  * ({@code git clone --depth=1}, {@code docker build}, {@code docker run}, wait until the port
- * answers) on the same engine and repository, in one run; and an unchanged redeploy against the
- * first deploy. Every first deploy, by hand or not, builds a commit of its own, so neither reuses
- * the other's layers. Run through scripts/bench-deploy.
+ * answers) on the same engine, for two repositories: a tiny agent (two files) and one shaped like
+ * a real Python project ({@link RealSizedRepo}: about 1,000 files, 9 MB). Both sides wait for the
+ * port the same way: an HTTP GET of {@code 127.0.0.1:<port>/} every 10 ms, where any HTTP answer
+ * counts. Every first deploy, by hand or not, builds a commit of its own, so neither reuses the
+ * other's layers; the unchanged redeploy follows its first deploy directly and reuses its image.
+ * The API's steps are the {@code phases} of its answer; the steps by hand are timed around each
+ * command. Prints a table of medians per repository. Run through scripts/bench-deploy.
  */
 public final class DeployBench {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static final String TOKEN = "bench-token";
+    /** How often both sides try the published port: the API's readiness wait tries it every 10 ms. */
+    static final Duration POLL_EVERY = Duration.ofMillis(10);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    static final String DOCKERFILE = DockerfileGenerator.generate(new ImageSpec("3.11", 8080, List.of("python", "main.py")), false);
+
+    /** A repository under test: its name on the Git server, the agent it deploys as, and how to give it a new commit. */
+    record Subject(String name, String title, String agent, String size, Double target, Committer committer) {
+    }
+
+    @FunctionalInterface
+    interface Committer {
+        String commit(Map<String, String> files) throws Exception;
+    }
+
+    /** Milliseconds by step name, one value per round. */
+    static final class Samples {
+        final Map<String, List<Double>> values = new LinkedHashMap<>();
+
+        void add(String step, double ms) {
+            values.computeIfAbsent(step, k -> new ArrayList<>()).add(ms);
+        }
+
+        double median(String step) {
+            List<Double> v = values.get(step);
+            if (v == null || v.isEmpty()) return Double.NaN;
+            List<Double> sorted = v.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+    }
+
+    /** What one repository's rounds measured. */
+    static final class Results {
+        final Samples api = new Samples();
+        final Samples hand = new Samples();
+        final Samples redeploy = new Samples();
+        final Samples handRerun = new Samples();
+        final Samples ratios = new Samples();
+        int rounds;
+    }
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path root = Path.of(System.getProperty("vmroutes.root", "."));
         Path dir = Files.createTempDirectory("bench-deploy");
-        AgentRepo repo = AgentRepo.httpAgent(dir, "agent");
+        System.err.println("generating the real-sized repository...");
+        AgentRepo tiny = AgentRepo.httpAgent(dir, "agent");
+        RealSizedRepo real = RealSizedRepo.create(dir, "project");
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -50,109 +102,154 @@ public final class DeployBench {
         serverCommand.environment().putAll(Map.of("PORT", Integer.toString(port), "VM_DATA_DIR", dir.resolve("data").toString(),
                 "VM_GIT_ALLOWED_HOSTS", "127.0.0.1"));
         Process server = serverCommand.start();
-        List<Double> firstRatios = new ArrayList<>();
-        List<Double> redeployRatios = new ArrayList<>();
-        List<Long> hand = new ArrayList<>();
-        List<Long> api = new ArrayList<>();
-        List<Long> redeploy = new ArrayList<>();
+        List<Subject> subjects = List.of(
+                new Subject("agent", "tiny repository", "bench-tiny", "2 files, under 1 KB", 1.15, tiny::commit),
+                new Subject("project", "real-sized repository", "bench-real",
+                        String.format(Locale.ROOT, "%,d files, %.1f MB", real.fileCount(), real.treeBytes() / 1e6), 1.0, real::commit));
+        Map<Subject, Results> results = new LinkedHashMap<>();
         try (TokenGitServer git = new TokenGitServer(TOKEN)) {
-            git.serve("agent", repo.repository());
+            git.serve("agent", tiny.repository());
+            git.serve("project", real.repository());
             awaitServer(port);
-            String dockerfile = DockerfileGenerator.generate(new DeployRequest(new RepoUrl(git.url("agent"), false, "127.0.0.1"),
-                    "main", "bench", null, null, null, null, null, "3.11", 8080, List.of("python", "main.py"), Map.of(),
-                    ContainerLimits.fromEnvironment(Map.of())), false);
-            for (int round = 1; round <= rounds; round++) {
-                // Alternate which goes first; the redeploy always follows its first deploy directly.
-                long byHand = 0;
-                if (round % 2 == 1) {
-                    repo.commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
-                    byHand = byHand(git, dir, dockerfile, round);
-                }
-                repo.commit(Map.of("round.txt", "api " + round + " " + System.nanoTime()));
-                long viaApi = viaApi(port, git);
-                Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 10); // one container name per agent and second
-                long again = viaApi(port, git);
-                if (round % 2 == 0) {
-                    repo.commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
-                    byHand = byHand(git, dir, dockerfile, round);
-                }
-                hand.add(byHand);
-                api.add(viaApi);
-                redeploy.add(again);
-                firstRatios.add((double) viaApi / byHand);
-                redeployRatios.add((double) again / viaApi);
-                System.err.printf("round %d: by hand %d ms, API %d ms, unchanged redeploy %d ms%n",
-                        round, byHand / 1_000_000, viaApi / 1_000_000, again / 1_000_000);
-                cleanUp(port);
+            for (Subject subject : subjects) {
+                results.put(subject, measure(subject, git, port, dir, rounds));
             }
         } finally {
             server.destroy();
             server.waitFor(20, TimeUnit.SECONDS);
         }
-        System.out.printf("by hand (clone + build + run + port answers): median %d ms%n", median(hand) / 1_000_000);
-        System.out.printf("first deploy through the API:                 median %d ms%n", median(api) / 1_000_000);
-        System.out.printf("unchanged redeploy through the API:           median %d ms%n", median(redeploy) / 1_000_000);
-        System.out.printf("first deploy / by hand: median ratio %.2f (target <= 1.15)%n", medianOf(firstRatios));
-        System.out.printf("unchanged redeploy / first deploy: median ratio %.2f (target < 0.3)%n", medianOf(redeployRatios));
-        System.out.printf("by hand, the same image run again (docker run + port answers): median %d ms; unchanged redeploy / that: %.2f%n",
-                median(handReruns) / 1_000_000, (double) median(redeploy) / median(handReruns));
-        System.out.printf("%d rounds, same engine (mutual TLS) and repository%n", rounds);
+        System.out.printf("%nDeploy through the API against the same by hand: %d rounds per repository, medians in ms%n", rounds);
+        System.out.println("(same engine behind mutual TLS, same Git server; both sides poll the port with an HTTP GET every "
+                + POLL_EVERY.toMillis() + " ms)");
+        results.forEach(DeployBench::print);
+        summary(results);
     }
 
-    static long byHand(TokenGitServer git, Path dir, String dockerfile, int round) throws Exception {
-        Path tree = dir.resolve("hand-" + round);
-        String tag = "bench-hand:" + round + "-" + System.nanoTime();
+    static Results measure(Subject subject, TokenGitServer git, int port, Path dir, int rounds) throws Exception {
+        Results out = new Results();
+        out.rounds = rounds;
+        for (int round = 1; round <= rounds; round++) {
+            // Alternate which goes first; the redeploy always follows its first deploy directly.
+            Map<String, Double> byHand = null;
+            if (round % 2 == 1) {
+                subject.committer().commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
+                byHand = byHand(subject, git, dir, round, out.handRerun);
+            }
+            subject.committer().commit(Map.of("round.txt", "api " + round + " " + System.nanoTime()));
+            Deploy first = viaApi(port, git, subject);
+            if (first.reused()) throw new IllegalStateException("a first deploy reused an image: " + first.image());
+            Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 10); // one container name per agent and second
+            Deploy again = viaApi(port, git, subject);
+            if (!again.reused()) System.err.println("warning: the unchanged redeploy built its image again");
+            if (round % 2 == 0) {
+                subject.committer().commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
+                byHand = byHand(subject, git, dir, round, out.handRerun);
+            }
+            byHand.forEach(out.hand::add);
+            first.steps().forEach(out.api::add);
+            again.steps().forEach(out.redeploy::add);
+            out.ratios.add("first", first.steps().get("total") / byHand.get("total"));
+            out.ratios.add("redeploy", again.steps().get("total") / first.steps().get("total"));
+            System.err.printf(Locale.ROOT, "%s, round %d: by hand %.0f ms, API %.0f ms, unchanged redeploy %.0f ms%n",
+                    subject.title(), round, byHand.get("total"), first.steps().get("total"), again.steps().get("total"));
+            cleanUp(port, subject.agent(), List.of(first.image()));
+        }
+        return out;
+    }
+
+    /** The same as a deploy, by hand: clone at depth 1, write the same Dockerfile, build, run, wait until the port answers. */
+    static Map<String, Double> byHand(Subject subject, TokenGitServer git, Path dir, int round, Samples reruns) throws Exception {
+        Path tree = dir.resolve("hand-" + subject.name() + "-" + round);
+        String tag = "bench-hand:" + subject.name() + "-" + round + "-" + System.nanoTime();
+        Map<String, Double> steps = new LinkedHashMap<>();
         long start = System.nanoTime();
-        run(List.of("git", "-c", "http.extraHeader=Authorization: Basic " + java.util.Base64.getEncoder()
+        run(List.of("git", "-c", "http.extraHeader=Authorization: Basic " + Base64.getEncoder()
                 .encodeToString(("x-access-token:" + TOKEN).getBytes()), "clone", "-q", "--depth=1", "--branch", "main",
-                git.url("agent"), tree.toString()));
-        Files.writeString(tree.resolve("Dockerfile"), dockerfile);
+                git.url(subject.name()), tree.toString()));
+        long cloned = System.nanoTime();
+        Files.writeString(tree.resolve("Dockerfile"), DOCKERFILE);
         Files.writeString(tree.resolve(".dockerignore"), ".git\n");
         run(List.of("docker", "build", "-q", "-t", tag, tree.toString()));
-        runAndAwait(tag);
-        long elapsed = System.nanoTime() - start;
+        long built = System.nanoTime();
+        long[] runReady = runAndAwait(tag);
+        long end = System.nanoTime();
+        steps.put("clone", ms(cloned - start));
+        steps.put("build", ms(built - cloned));
+        steps.put("run", ms(runReady[0]));
+        steps.put("ready", ms(runReady[1]));
+        steps.put("total", ms(end - start));
         // The floor of any redeploy that starts a new container: the same image, run again by hand.
         long rerunStart = System.nanoTime();
-        runAndAwait(tag);
-        handReruns.add(System.nanoTime() - rerunStart);
+        long[] rerun = runAndAwait(tag);
+        reruns.add("run", ms(rerun[0]));
+        reruns.add("ready", ms(rerun[1]));
+        reruns.add("total", ms(System.nanoTime() - rerunStart));
         List<String> remove = new ArrayList<>(List.of("docker", "rm", "-f"));
         remove.addAll(List.of(run(List.of("docker", "ps", "-aq", "--filter", "label=bench=hand")).strip().split("\\s+")));
         run(remove);
-        return elapsed;
+        run(List.of("docker", "rmi", "-f", tag));
+        deleteTree(tree);
+        return steps;
     }
 
-    static final List<Long> handReruns = new ArrayList<>();
-
-    static void runAndAwait(String tag) throws Exception {
+    /** @return nanoseconds of {@code docker run -d}, then of {@code docker port} and the wait until the port answers */
+    static long[] runAndAwait(String tag) throws Exception {
+        long start = System.nanoTime();
         String container = run(List.of("docker", "run", "-d", "--label", "bench=hand", "-p", "127.0.0.1::8080", tag)).strip();
+        long started = System.nanoTime();
         String mapped = run(List.of("docker", "port", container, "8080/tcp")).lines().findFirst().orElseThrow().strip();
         awaitAnswer(Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1)));
+        return new long[]{started - start, System.nanoTime() - started};
     }
 
-    static long viaApi(int port, TokenGitServer git) throws Exception {
-        String body = JSON.createObjectNode().put("repo_url", git.url("agent")).put("agent_name", "bench-api")
+    /** One deploy through the API: its steps in ms (the phases it reports, "other" and "total"), its image, and whether it was reused. */
+    record Deploy(Map<String, Double> steps, String image, boolean reused) {
+    }
+
+    static Deploy viaApi(int port, TokenGitServer git, Subject subject) throws Exception {
+        String body = JSON.createObjectNode().put("repo_url", git.url(subject.name())).put("agent_name", subject.agent())
                 .put("auth_token", TOKEN).toString();
         long start = System.nanoTime();
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/vm/deploy"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        long elapsed = System.nanoTime() - start;
+        double total = ms(System.nanoTime() - start);
         JsonNode deployed = JSON.readTree(response.body());
         if (response.statusCode() != 200 || !"running".equals(deployed.path("status").asText())) {
             throw new IllegalStateException("deploy failed: " + response.body());
         }
-        return elapsed;
+        Map<String, Double> steps = new LinkedHashMap<>();
+        double phases = 0;
+        for (JsonNode phase : deployed.path("phases")) {
+            double duration = phase.path("duration_ms").asDouble();
+            steps.merge(phase.path("phase").asText(), duration, Double::sum);
+            phases += duration;
+        }
+        // What no phase covers: the request and its answer over HTTP, validation, the first table write.
+        if (!steps.isEmpty()) steps.put("other", total - phases);
+        steps.put("total", total);
+        return new Deploy(steps, deployed.path("image").asText(), deployed.path("image_reused").asBoolean());
     }
 
-    static void cleanUp(int port) throws Exception {
+    /** Stops and removes the agent's containers, then removes the images they ran (outside any timing). */
+    static void cleanUp(int port, String agent, List<String> images) throws Exception {
         JsonNode rows = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/vm/list")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         for (JsonNode row : rows) {
-            if (!"bench-api".equals(row.path("agent_name").asText())) continue;
+            if (!agent.equals(row.path("agent_name").asText())) continue;
             HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/vm/stop"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"container_name\": \"" + row.get("container_name").asText() + "\"}"))
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
+                            .put("container_name", row.get("container_name").asText()).put("remove", true).toString()))
                     .build(), HttpResponse.BodyHandlers.discarding());
+        }
+        for (String image : images) {
+            if (image.isBlank()) continue;
+            try {
+                run(List.of("docker", "rmi", image));
+            } catch (IllegalStateException stillUsed) {
+                System.err.println("kept " + image + ": " + stillUsed.getMessage().strip());
+            }
         }
     }
 
@@ -162,26 +259,39 @@ public final class DeployBench {
             try {
                 if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/vm/list")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 Thread.sleep(200);
             }
         }
         throw new IllegalStateException("the local server did not start");
     }
 
-    /** Polls the published port until the service answers HTTP, as a person with curl in a loop would. */
+    /**
+     * Tries {@code GET http://127.0.0.1:<port>/} every {@link #POLL_EVERY} until any HTTP answer comes, as the API's
+     * readiness wait does (a refused or reset connection, or one closed before an answer, is "not yet").
+     */
     static void awaitAnswer(int hostPort) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/")).timeout(Duration.ofSeconds(1)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(200);
-            }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!answers(hostPort)) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("port " + hostPort + " never answered");
+            Thread.sleep(POLL_EVERY);
         }
-        throw new IllegalStateException("port " + hostPort + " never answered");
+    }
+
+    static boolean answers(int hostPort) {
+        HttpURLConnection connection = null;
+        try {
+            connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + hostPort + "/").toURL().openConnection(Proxy.NO_PROXY);
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(5000);
+            connection.setUseCaches(false);
+            connection.setRequestProperty("Connection", "close");
+            return connection.getResponseCode() > 0;
+        } catch (IOException notYet) {
+            return false;
+        } finally {
+            if (connection != null) connection.disconnect();
+        }
     }
 
     static String run(List<String> command) throws Exception {
@@ -193,13 +303,58 @@ public final class DeployBench {
         return out;
     }
 
-    static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+    static void deleteTree(Path tree) throws IOException {
+        try (var paths = Files.walk(tree)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
-    static double medianOf(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+    static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    // --- output -------------------------------------------------------------------------------
+
+    static final String ROW = "  %-36s %8s    %-40s %8s%n";
+
+    static void print(Subject subject, Results r) {
+        System.out.printf("%n%s (%s)%n", subject.title(), subject.size());
+        System.out.printf(ROW, "API phase", "ms", "by hand", "ms");
+        System.out.printf(ROW, "-".repeat(36), "-".repeat(8), "-".repeat(40), "-".repeat(8));
+        System.out.printf(ROW, "clone (ls-remote + shallow fetch)", num(r.api.median("clone")),
+                "clone (git clone --depth=1)", num(r.hand.median("clone")));
+        System.out.printf(ROW, "context (build-context tar)", num(r.api.median("context")), "", "");
+        System.out.printf(ROW, "build (upload + docker build)", num(r.api.median("build")),
+                "build (docker build, context included)", num(r.hand.median("build")));
+        System.out.printf(ROW, "start (container create + start)", num(r.api.median("start")),
+                "run (docker run -d)", num(r.hand.median("run")));
+        System.out.printf(ROW, "ready (until the port answers)", num(r.api.median("ready")),
+                "ready (docker port + poll)", num(r.hand.median("ready")));
+        System.out.printf(ROW, "record (final table write)", num(r.api.median("record")), "", "");
+        System.out.printf(ROW, "other (HTTP, validation, 1st write)", num(r.api.median("other")), "", "");
+        System.out.printf(ROW, "total", num(r.api.median("total")), "total", num(r.hand.median("total")));
+        double ratio = r.ratios.median("first");
+        System.out.printf(Locale.ROOT, "  first deploy, API / by hand: %.2fx (median of the per-round ratios; of the median totals %.2fx)%s%n",
+                ratio, r.api.median("total") / r.hand.median("total"),
+                subject.target() == null ? "" : String.format(Locale.ROOT, "; target <= %.2fx: %s", subject.target(),
+                        ratio <= subject.target() ? "met" : "NOT met"));
+        System.out.printf(Locale.ROOT, "  unchanged redeploy through the API: %s ms (clone %s, start %s, ready %s, record %s, other %s)%n",
+                num(r.redeploy.median("total")), num(r.redeploy.median("clone")), num(r.redeploy.median("start")),
+                num(r.redeploy.median("ready")), num(r.redeploy.median("record")), num(r.redeploy.median("other")));
+        System.out.printf(Locale.ROOT, "  unchanged redeploy / first deploy: %.2f (target < 0.3)%n", r.ratios.median("redeploy"));
+        System.out.printf(Locale.ROOT, "  by hand, the same image run again (docker run + ready): %s ms (run %s, ready %s); "
+                        + "unchanged redeploy / that: %.2f%n", num(r.handRerun.median("total")), num(r.handRerun.median("run")),
+                num(r.handRerun.median("ready")), r.redeploy.median("total") / r.handRerun.median("total"));
+    }
+
+    static void summary(Map<Subject, Results> results) {
+        System.out.printf("%nsummary (medians, ms)%n");
+        System.out.printf("  %-24s %10s %10s %14s %18s%n", "repository", "API", "by hand", "API / by hand", "unchanged redeploy");
+        results.forEach((s, r) -> System.out.printf(Locale.ROOT, "  %-24s %10s %10s %13.2fx %18s%n", s.title(),
+                num(r.api.median("total")), num(r.hand.median("total")), r.ratios.median("first"), num(r.redeploy.median("total"))));
+    }
+
+    static String num(double ms) {
+        return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%.0f", ms);
     }
 }
