@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A deploy's temporary directory (the checkout, the SSH home, the context tar), deleted when closed. */
+/**
+ * A deploy's temporary directory (the checkout, the SSH home, the context tar), deleted when
+ * closed: in the background, so the deploy's answer does not wait for a thousand files to go.
+ */
 final class Workspace implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
@@ -35,6 +38,10 @@ final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
+        Thread.ofVirtual().name("vm-workspace-cleanup").start(this::delete);
+    }
+
+    private void delete() {
         try (Stream<Path> walk = Files.walk(path)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

@@ -30,6 +30,15 @@ final class Priming implements Resource {
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
+        try {
+            prime();
+        } catch (RuntimeException e) {
+            // A hook that throws fails the version's publication; priming is only an optimisation.
+            LOG.warn("priming failed: {}", e.getMessage());
+        }
+    }
+
+    private static void prime() {
         ObjectMapper json = new ObjectMapper();
         VmRoutes routes = Routes.get();
         try {
@@ -53,6 +62,11 @@ final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        Routes.reset();
+        try {
+            Routes.reset();
+            Routes.prepareInBackground(); // so the first request after the restore does not pay for new clients
+        } catch (RuntimeException e) {
+            LOG.warn("could not renew the clients after a restore: {}", e.getMessage());
+        }
     }
 }
