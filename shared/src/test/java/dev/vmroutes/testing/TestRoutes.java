@@ -117,14 +117,17 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
     @Override
     public void close() throws Exception {
         try {
-            agents.forEach(this::removeAgentContainers);
+            if (docker != null) agents.forEach(this::removeAgentContainers);
         } finally {
-            routes.close();
-            git.close();
-            sshGit.close();
-            docker.close();
-            dynamo.deleteTable(r -> r.tableName(table));
-            dynamo.close();
+            // Whatever start() got to, in the order it made it.
+            if (git != null) git.close();
+            if (sshGit != null) sshGit.close();
+            if (routes != null) routes.close();
+            if (docker != null) docker.close();
+            if (dynamo != null) {
+                dynamo.deleteTable(r -> r.tableName(table));
+                dynamo.close();
+            }
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
