@@ -25,10 +25,6 @@ public final class DeploymentRecords {
         this.store = store;
     }
 
-    public DeploymentStore store() {
-        return store;
-    }
-
     public Deployment create(Deployment deployment) {
         return call(() -> store.create(deployment));
     }

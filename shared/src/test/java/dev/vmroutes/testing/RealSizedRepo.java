@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * about 1,000 files and 9 MB in its tree. A {@code src/} package of some 600 modules of varied
  * sizes, unit and integration tests, Markdown docs, JSON and CSV data, two binary assets of a few
  * hundred KB (seeded noise, so they do not compress away), the usual top-level files, and a
- * {@code main.py} serving HTTP on port 8080 that answers {@code /health} (the shape of
+ * {@code main.py} serving HTTP on port 8080 that answers {@code /health} (the test agent,
  * {@link AgentRepo#HTTP_AGENT}). It has no {@code requirements.txt}, so a build installs nothing.
  * One commit on {@code main}; the same seed gives the same tree and the same commit.
  * Served like {@link AgentRepo}'s repositories: {@code TokenGitServer.serve(name, repository())}.
@@ -43,33 +43,6 @@ public final class RealSizedRepo {
 
     static final String PACKAGE = "relaywork";
     static final String VERSION = "2.4.0";
-
-    /** Serves {@code /health} (JSON, 200) on PORT (8080) and answers 404 elsewhere. */
-    public static final String MAIN_PY = String.join("\n",
-            "\"\"\"Entry point of the relaywork service: answers /health on PORT (8080).\"\"\"",
-            "import http.server, json, os, sys, time",
-            "",
-            "VERSION = '" + VERSION + "'",
-            "STARTED = time.time()",
-            "",
-            "class Handler(http.server.BaseHTTPRequestHandler):",
-            "    def do_GET(self):",
-            "        if self.path == '/health':",
-            "            body = json.dumps({'status': 'ok', 'service': 'relaywork', 'version': VERSION,",
-            "                               'uptime_s': round(time.time() - STARTED, 3)}).encode()",
-            "            self.send_response(200)",
-            "            self.send_header('Content-Type', 'application/json')",
-            "        else:",
-            "            body = b'not here'",
-            "            self.send_response(404)",
-            "        self.send_header('Content-Length', str(len(body)))",
-            "        self.end_headers()",
-            "        self.wfile.write(body)",
-            "    def log_message(self, *args):",
-            "        pass",
-            "print('relaywork listening', flush=True)",
-            "http.server.ThreadingHTTPServer(('0.0.0.0', int(os.environ.get('PORT', '8080'))), Handler).serve_forever()",
-            "");
 
     private static final Instant COMMITTED = Instant.parse("2024-06-11T09:30:00Z");
 
@@ -337,7 +310,7 @@ public final class RealSizedRepo {
         // --- top level -----------------------------------------------------------------------
 
         private void topLevel() {
-            put("main.py", MAIN_PY);
+            put("main.py", AgentRepo.HTTP_AGENT);
             StringBuilder readme = new StringBuilder("# relaywork\n\n");
             wrap(readme, "relaywork moves records between queues, tables and object stores, with per-tenant quotas, "
                     + "checkpoints and a small HTTP API. " + paragraph(4), 100, "");

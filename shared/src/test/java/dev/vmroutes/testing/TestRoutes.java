@@ -10,7 +10,6 @@ import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
 import dev.vmroutes.config.VmConfig;
-import dev.vmroutes.docker.DockerClients;
 import dev.vmroutes.store.DeploymentStore;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -98,7 +97,7 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
         if (!settings.containsKey("VM_SSH_KEY_DIR")) settings.put("VM_SSH_KEY_DIR", dir.resolve("keys").toString());
         routes = VmRoutes.create(config(), secrets, metricLines::add);
         store = routes.store();
-        docker = DockerClients.create(TestEnvironment.dockerSettings());
+        docker = routes.docker();
         dynamo = TestEnvironment.dynamo();
         return this;
     }
@@ -123,7 +122,6 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
             if (git != null) git.close();
             if (sshGit != null) sshGit.close();
             if (routes != null) routes.close();
-            if (docker != null) docker.close();
             if (dynamo != null) {
                 dynamo.deleteTable(r -> r.tableName(table));
                 dynamo.close();
