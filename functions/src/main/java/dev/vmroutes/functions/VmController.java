@@ -2,6 +2,8 @@ package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vmroutes.api.HealthRequest;
+import dev.vmroutes.api.LogsRequest;
+import dev.vmroutes.api.RollbackRequest;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
@@ -16,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The spec's routes: each parses its request and hands it to one operation of the library. */
+/** The spec's routes and the lifecycle's: each parses its request and hands it to one operation of the library. */
 @RestController
 @RequestMapping("/api/v1/vm")
 public class VmController {
@@ -42,6 +44,20 @@ public class VmController {
     public Results.Stopped stop(@RequestBody(required = false) JsonNode body) {
         StopRequest request = StopRequest.parse(body);
         return routes.get().agents().stop().stop(request);
+    }
+
+    @PostMapping("/rollback")
+    public Results.Deployed rollback(@RequestBody(required = false) JsonNode body) {
+        RollbackRequest request = RollbackRequest.parse(body);
+        return routes.get().rollback().rollback(request);
+    }
+
+    @GetMapping("/logs/{container_name}")
+    public Results.Logs logs(@PathVariable("container_name") String containerName,
+                             @RequestParam(name = "tail", required = false) String tail,
+                             @RequestParam(name = "since", required = false) String since) {
+        LogsRequest request = LogsRequest.parse(containerName, tail, since);
+        return routes.get().agents().logs().read(request);
     }
 
     @GetMapping("/health/{container_name}")

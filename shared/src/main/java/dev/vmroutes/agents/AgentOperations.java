@@ -1,6 +1,7 @@
 package dev.vmroutes.agents;
 
 import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.ContainerLogs;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.DeploymentRecords;
 
@@ -8,16 +9,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** List, stop, health and the sweep, built over the same containers, records and probe. */
-public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth health, HealthSweep sweep) {
+/** List, stop, health, logs and the sweep, built over the same containers, records and probe. */
+public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth health, ReadLogs logs, HealthSweep sweep) {
 
-    public static AgentOperations create(AgentContainers containers, DeploymentRecords records, HttpProbe probe,
+    public static AgentOperations create(AgentContainers containers, ContainerLogs logs, DeploymentRecords records, HttpProbe probe,
                                          int sweepConcurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
         ManagedAgents managed = new ManagedAgents(containers, records);
         return new AgentOperations(
                 new ListAgents(managed),
-                new StopAgent(containers, records, clock),
+                new StopAgent(containers, records, clock, metrics),
                 new CheckHealth(containers, probe),
+                new ReadLogs(containers, logs),
                 new HealthSweep(managed, records, probe, containers.publishAddress(), sweepConcurrency, buildTimeout, clock, metrics));
     }
 }

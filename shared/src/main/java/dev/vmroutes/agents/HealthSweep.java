@@ -4,6 +4,7 @@ import com.github.dockerjava.api.model.Container;
 import dev.vmroutes.api.HealthRequest;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
+import dev.vmroutes.metrics.Metrics;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.probe.HttpProbe;
@@ -38,7 +39,7 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
                           int concurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthSweep.class);
-    private static final Set<String> GONE_STATUSES = Set.of("removed", "failed", "lost");
+    private static final Set<String> GONE_STATUSES = Set.of("removed", "replaced", "failed", "lost");
 
     public Results.SweepSummary sweep() {
         long start = System.nanoTime();

@@ -9,21 +9,31 @@ import dev.vmroutes.store.DeploymentRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmroutes.metrics.Metrics;
+
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** Stops a managed container, removes it unless asked not to, and records that. */
-public record StopAgent(AgentContainers containers, DeploymentRecords records, Clock clock) {
+public record StopAgent(AgentContainers containers, DeploymentRecords records, Clock clock, Consumer<String> metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopAgent.class);
 
     public Results.Stopped stop(StopRequest request) {
         InspectContainerResponse container = containers.findManaged(request.containerName());
+        Instant start = clock.instant();
+        long startNanos = System.nanoTime();
         containers.stop(container.getId(), request.remove());
+        long stopMs = (System.nanoTime() - startNanos) / 1_000_000;
         String status = request.remove() ? "removed" : "stopped";
         // The container names its deployment: a read by key, never the eventually consistent name index.
         String deploymentId = container.getConfig().getLabels().get(Labels.DEPLOYMENT);
         if (deploymentId != null) records.change(deploymentId, d -> d.withStatus(status, clock.instant()));
         LOG.info("stopped {} (removed: {})", request.containerName(), request.remove());
+        metrics.accept(Metrics.operationLine("stop", container.getConfig().getLabels().get(Labels.AGENT), request.remove() ? "removed" : "stopped",
+                List.of(new Results.Phase("stop", start, clock.instant(), stopMs)), (System.nanoTime() - startNanos) / 1_000_000, clock.instant()));
         return new Results.Stopped(request.containerName(), request.remove());
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param authTokenSecret the Secrets Manager secret holding the token, until resolved
  * @param sshKeySecret    the Secrets Manager secret holding the key, until resolved
  * @param limits          the container's resources: the configured ceiling, or lower if asked
+ * @param replace         once the new container is ready, stop and remove the agent's running ones
+ * @param force           deploy even when the same commit and settings already run healthy
  */
 public record DeployRequest(
         RepoUrl repoUrl,
@@ -28,7 +30,9 @@ public record DeployRequest(
         int exposePort,
         List<String> startupCmd,
         Map<String, String> environment,
-        ContainerLimits limits) {
+        ContainerLimits limits,
+        boolean replace,
+        boolean force) {
 
     public DeployRequest {
         startupCmd = List.copyOf(startupCmd);
@@ -46,7 +50,7 @@ public record DeployRequest(
     /** This request with the referenced secrets read: the token and the key in memory, the references dropped. */
     public DeployRequest withSecrets(String token, String key) {
         return new DeployRequest(repoUrl, branch, agentName, token, sshKeyPath, key, null, null,
-                pythonVersion, exposePort, startupCmd, environment, limits);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force);
     }
 
     @Override

@@ -29,7 +29,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
     private static final Pattern SECRET_ID = Pattern.compile("^[A-Za-z0-9/_+=.@:-]{1,2048}$");
     private static final Set<String> FIELDS = Set.of("repo_url", "branch", "agent_name", "auth_token", "ssh_key_path",
             "auth_token_secret", "ssh_key_secret", "python_version", "expose_port", "startup_cmd", "environment",
-            "memory_mb", "cpus", "pids_limit");
+            "memory_mb", "cpus", "pids_limit", "replace", "force");
 
     public DeployRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) throw VmException.invalid("body", "must be a JSON object");
@@ -60,6 +60,8 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
         if (authToken != null && tokenSecret != null) throw VmException.invalid("auth_token_secret", "give auth_token or auth_token_secret, not both");
         if (keyPathText != null && keySecret != null) throw VmException.invalid("ssh_key_secret", "give ssh_key_path or ssh_key_secret, not both");
         ContainerLimits limits = limits(body);
+        boolean replace = flag(body, "replace", true);
+        boolean force = flag(body, "force", false);
 
         RepoUrl repoUrl = repoUrlPolicy.check(requiredString(body, "repo_url"));
         if (authToken != null && repoUrl.ssh()) throw VmException.invalid("auth_token", "is for https:// repositories; use ssh_key_path");
@@ -71,7 +73,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
             sshKeyPath = sshKeyPath(keyPathText);
         }
         return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, null, tokenSecret, keySecret,
-                pythonVersion, exposePort, startupCmd, environment, limits);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force);
     }
 
     private static String secretId(JsonNode body, String field) {
@@ -143,7 +145,14 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
         return cmd;
     }
 
-    private static Map<String, String> environment(JsonNode body) {
+    static boolean flag(JsonNode body, String field, boolean fallback) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) return fallback;
+        if (!node.isBoolean()) throw VmException.invalid(field, "must be true or false");
+        return node.booleanValue();
+    }
+
+    static Map<String, String> environment(JsonNode body) {
         JsonNode node = body.get("environment");
         if (node == null || node.isNull()) return Map.of();
         if (!node.isObject() || node.size() > 128) {
@@ -185,13 +194,13 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
         }
     }
 
-    private static String requiredString(JsonNode body, String field) {
+    static String requiredString(JsonNode body, String field) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) throw VmException.invalid(field, "is required");
         return checkedString(node, field);
     }
 
-    private static String optionalString(JsonNode body, String field, String fallback) {
+    static String optionalString(JsonNode body, String field, String fallback) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) return fallback;
         return checkedString(node, field);

@@ -14,11 +14,26 @@ public final class Results {
     private Results() {
     }
 
+    /**
+     * @param ready     whether the agent passed the readiness gate (its health check answered)
+     * @param replaced  the agent's containers this one replaced, stopped and removed once it was ready
+     * @param unchanged true when the same commit and settings were running and healthy, and were left as they were
+     * @param rollbackOf for a rollback, the deployment whose image runs again
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Deployed(String containerId, String containerName, String status, Map<String, Integer> ports,
             String deploymentId, String commitSha, String image, boolean imageReused, Long exitCode,
-            List<Phase> phases) {
+            List<Phase> phases, boolean ready, List<String> replaced, Boolean unchanged, String rollbackOf) {
+    }
+
+    /** A container's output, newest line last; {@code truncated} when older lines were dropped to stay within the size cap. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Logs(String containerName, List<LogLine> lines, boolean truncated) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LogLine(String stream, Instant time, String text) {
     }
 
     /** One timed step of a deploy. */

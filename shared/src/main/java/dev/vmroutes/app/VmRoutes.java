@@ -7,6 +7,9 @@ import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.config.VmConfig;
 import dev.vmroutes.deploy.DeployPipeline;
+import dev.vmroutes.deploy.Rollback;
+import dev.vmroutes.deploy.Stages;
+import dev.vmroutes.docker.ContainerLogs;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.DockerClients;
 import dev.vmroutes.docker.DockerSettings;
@@ -31,7 +34,8 @@ import java.util.function.Function;
  * functions and the local server build one per process; tests build their own.
  */
 public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
-                       DeployRequestParser parser, DeployPipeline deploy, AgentOperations agents) implements AutoCloseable {
+                       DeployRequestParser parser, DeployPipeline deploy, Rollback rollback, AgentOperations agents)
+        implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
 
@@ -58,12 +62,15 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         HttpProbe probe = new HttpProbe(Duration.ofSeconds(2), config.probeTimeout());
         DeployRequestParser parser = new DeployRequestParser(
                 new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits());
-        DeployPipeline deploy = new DeployPipeline(secrets, records,
+        ContainerLogs logs = new ContainerLogs(docker, Duration.ofSeconds(10));
+        Stages stages = new Stages(secrets, records,
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
-                new Images(docker, buildDocker, settings.buildTimeout()), containers, probe, config.readyTimeout(), clock);
-        AgentOperations agents = AgentOperations.create(containers, records, probe, config.sweepConcurrency(),
+                new Images(docker, buildDocker, settings.buildTimeout()), containers, logs, probe, config.readyTimeout(),
+                config.keepImages(), metrics, clock);
+        AgentOperations agents = AgentOperations.create(containers, logs, records, probe, config.sweepConcurrency(),
                 settings.buildTimeout(), clock, metrics);
-        return new VmRoutes(config, docker, buildDocker, store, parser, deploy, agents);
+        return new VmRoutes(config, docker, buildDocker, store, parser, new DeployPipeline(stages),
+                new Rollback(stages, config.containerLimits()), agents);
     }
 
     /** The embedded store without a table name; else DynamoDB, creating the table when missing outside Lambda (there the template owns it). */

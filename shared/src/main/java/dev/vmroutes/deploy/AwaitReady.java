@@ -1,6 +1,7 @@
 package dev.vmroutes.deploy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.vmroutes.api.HealthRequest;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.probe.HttpProbe;
@@ -8,30 +9,46 @@ import dev.vmroutes.probe.HttpProbe;
 import java.time.Duration;
 
 /**
- * Waits until the agent answers HTTP on its published port, its container stops, or the ready
- * timeout passes. The port is tried every 10 ms (a refused try costs well under a millisecond);
- * the engine is asked for the container's state only every 50 ms.
+ * Waits until the agent is ready: its HEALTHCHECK's own test passes, tried from outside through
+ * the published port ({@code /health} answers with a status below 500), or the engine already
+ * reports it healthy. Gives up when the container stops, the engine reports it unhealthy, or the
+ * ready timeout passes. The port is tried every 10 ms (a refused try costs well under a
+ * millisecond); the engine is asked for the container's state only every 50 ms.
  */
 record AwaitReady(AgentContainers containers, HttpProbe probe, Duration timeout) {
 
     private static final Duration PROBE_EVERY = Duration.ofMillis(10);
     private static final Duration INSPECT_EVERY = Duration.ofMillis(50);
 
-    /** @return the container's state when it answered, stopped, or the time ran out */
-    InspectContainerResponse await(String containerId, int port) {
+    /** The container's state when the wait ended, whether it was ready, and if not, why. */
+    record Readiness(InspectContainerResponse state, boolean ready, String reason) {
+    }
+
+    Readiness await(String containerId, int port) {
         long deadline = System.nanoTime() + timeout.toNanos();
         InspectContainerResponse state = containers.inspect(containerId);
         long nextInspect = System.nanoTime() + INSPECT_EVERY.toNanos();
         while (Boolean.TRUE.equals(state.getState().getRunning()) && System.nanoTime() < deadline) {
+            String health = state.getState().getHealth() == null ? null : state.getState().getHealth().getStatus();
+            if ("healthy".equals(health)) return new Readiness(state, true, null);
+            if ("unhealthy".equals(health)) return new Readiness(state, false, "its HEALTHCHECK reports it unhealthy");
             Integer hostPort = PublishedPorts.of(state).get(port + "/tcp");
-            if (hostPort != null && probe.get(containers.publishAddress(), hostPort, "/").statusCode() != null) return state;
+            if (hostPort != null) {
+                Integer status = probe.get(containers.publishAddress(), hostPort, HealthRequest.DEFAULT_PATH).statusCode();
+                if (status != null && status < 500) return new Readiness(state, true, null);
+            }
             sleep(PROBE_EVERY);
             if (hostPort == null || System.nanoTime() > nextInspect) {
                 state = containers.inspect(containerId);
                 nextInspect = System.nanoTime() + INSPECT_EVERY.toNanos();
             }
         }
-        return state;
+        if (!Boolean.TRUE.equals(state.getState().getRunning())) {
+            return new Readiness(state, false, "it stopped (" + state.getState().getStatus() + ", exit code "
+                    + state.getState().getExitCodeLong() + ") before answering");
+        }
+        return new Readiness(state, false, HealthRequest.DEFAULT_PATH + " on port " + port
+                + " did not answer below 500 within " + timeout.toSeconds() + " s");
     }
 
     private static void sleep(Duration d) {

@@ -1,59 +1,64 @@
 package dev.vmroutes.deploy;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.ContainerSpec;
-import dev.vmroutes.docker.Images;
+import dev.vmroutes.docker.Labels;
+import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.git.CloneSpec;
-import dev.vmroutes.git.RepoCloner;
 import dev.vmroutes.image.ImageSpec;
-import dev.vmroutes.probe.HttpProbe;
-import dev.vmroutes.store.DeploymentRecords;
+import dev.vmroutes.store.Deployment;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.function.Function;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * A deploy, stage by stage: resolve secrets, record, fetch the source and produce the image, run
- * the container, wait until it is ready, record what runs. A failure after the record removes the
- * container it made and records the phase and why.
+ * A deploy, stage by stage: resolve secrets, record, fetch the source and produce the image; then,
+ * unless the same image and settings already run healthy, release it: run the container, wait
+ * until it is ready, retire what it replaces. A failure after the record removes the container
+ * it made and records the phase and why.
  */
 public final class DeployPipeline {
 
-    private final ResolveSecrets resolveSecrets;
-    private final RecordDeployment recordDeployment;
-    private final ProduceImage produceImage;
-    private final RunContainer runContainer;
-    private final AwaitReady awaitReady;
-    private final AgentContainers containers;
-    private final Clock clock;
+    private final Stages stages;
 
-    public DeployPipeline(Function<String, String> secrets, DeploymentRecords records, RepoCloner cloner, Images images,
-                          AgentContainers containers, HttpProbe probe, Duration readyTimeout, Clock clock) {
-        this.resolveSecrets = new ResolveSecrets(secrets);
-        this.recordDeployment = new RecordDeployment(records, clock);
-        this.produceImage = new ProduceImage(cloner, images);
-        this.runContainer = new RunContainer(containers);
-        this.awaitReady = new AwaitReady(containers, probe, readyTimeout);
-        this.containers = containers;
-        this.clock = clock;
+    public DeployPipeline(Stages stages) {
+        this.stages = stages;
     }
 
     public Results.Deployed deploy(DeployRequest request) {
-        DeployRequest resolved = resolveSecrets.resolve(request);
-        DeployRun run = new DeployRun(recordDeployment.begin(resolved), Redactor.of(resolved.secrets()), clock);
+        DeployRequest resolved = stages.resolveSecrets().resolve(request);
+        List<Container> existing = stages.containers().ofAgent(resolved.agentName());
+        Deployment.RunSettings settings = new Deployment.RunSettings(resolved.exposePort(), resolved.limits().memoryBytes(),
+                resolved.limits().nanoCpus(), resolved.limits().pids());
+        DeployRun run = stages.start("deploy", stages.record().begin(resolved.agentName(), resolved.repoUrl().url(),
+                resolved.branch(), settings, existing.stream().map(AgentContainers::name).toList()), Redactor.of(resolved.secrets()));
         try (Workspace work = Workspace.create()) {
-            var image = produceImage.produce(run, cloneSpec(resolved), imageSpec(resolved), work.path());
-            run.phase("start", () -> runContainer.run(run, containerSpec(resolved, run, image.tag())));
-            var state = run.phase("ready", () -> awaitReady.await(run.containerId(), resolved.exposePort()));
-            return recordDeployment.finish(run, image, state);
+            var image = stages.produceImage().produce(run, cloneSpec(resolved), imageSpec(resolved), work.path());
+            List<Container> running = stages.release().running(stages.containers().ofAgent(resolved.agentName()));
+            if (resolved.replace() && !resolved.force()) {
+                Optional<InspectContainerResponse> same = run.phase("compare", () -> stages.findUnchanged()
+                        .find(running, image.tag(), resolved.exposePort(), resolved.limits(), resolved.environment()));
+                if (same.isPresent()) return unchanged(run, same.get(), image);
+            }
+            List<Container> toReplace = resolved.replace() ? running : List.of();
+            return stages.finished(run, stages.release().release(run, containerSpec(resolved, run, image.tag()),
+                    image.commit(), image.reused(), toReplace));
         } catch (RuntimeException e) {
-            containers.removeQuietly(run.containerId());
-            throw recordDeployment.fail(run, e);
+            throw stages.failed(run, e);
         }
+    }
+
+    private Results.Deployed unchanged(DeployRun run, InspectContainerResponse same, ProduceImage.AgentImage image) {
+        stages.record().discard(run);
+        String deploymentId = same.getConfig().getLabels().get(Labels.DEPLOYMENT);
+        return stages.finished(run, new Results.Deployed(same.getId(), same.getName().replaceFirst("^/", ""),
+                same.getState().getStatus(), PublishedPorts.of(same), deploymentId, image.commit(), image.tag(), true,
+                null, run.phases(), true, List.of(), true, null));
     }
 
     private static CloneSpec cloneSpec(DeployRequest r) {

@@ -16,15 +16,19 @@ import java.util.function.Supplier;
  */
 final class DeployRun {
 
+    private final String operation;
     private final Deployment record;
     private final Redactor redactor;
     private final Clock clock;
+    private final long startNanos = System.nanoTime();
     private final List<Results.Phase> phases = new ArrayList<>();
     private String currentPhase = "clone";
     private String commit;
     private String containerId;
 
-    DeployRun(Deployment record, Redactor redactor, Clock clock) {
+    /** @param operation deploy or rollback, as the metrics name it */
+    DeployRun(String operation, Deployment record, Redactor redactor, Clock clock) {
+        this.operation = operation;
         this.record = record;
         this.redactor = redactor;
         this.clock = clock;
@@ -45,6 +49,19 @@ final class DeployRun {
             work.run();
             return null;
         });
+    }
+
+    String operation() {
+        return operation;
+    }
+
+    long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Reports a failure found now in an earlier phase (a start command that could not run shows only once it exits). */
+    void failingIn(String phase) {
+        currentPhase = phase;
     }
 
     Deployment record() {

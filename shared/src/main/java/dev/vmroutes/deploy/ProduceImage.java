@@ -21,7 +21,9 @@ import java.util.HexFormat;
 /**
  * The image a deploy runs. The server is asked for the branch's commit first; an image of that
  * repository, commit and settings is reused without fetching anything, else the branch is
- * fetched at depth 1 and the image built from it.
+ * fetched at depth 1 and the image built from it. Each agent holds its own tag on the image
+ * ({@code vm-routes-agent:<identity>-<agent>}), so agents share an image while each agent's
+ * retention removes only its own tag, and the engine deletes the image with the last one.
  */
 record ProduceImage(RepoCloner cloner, Images images) {
 
@@ -34,7 +36,8 @@ record ProduceImage(RepoCloner cloner, Images images) {
     AgentImage produce(DeployRun run, CloneSpec source, ImageSpec spec, Path work) {
         Path tree = work.resolve("repo");
         try (RepoCloner.Remote remote = cloner.open(source, tree)) {
-            AgentImage image = run.phase("clone", () -> fetchUnlessBuilt(run, remote, source, spec));
+            String agent = run.record().agentName();
+            AgentImage image = run.phase("clone", () -> fetchUnlessBuilt(run, remote, source, spec, agent));
             if (image.reused()) return image;
             // The commit fixes the tree, and so whether it has requirements.txt.
             String dockerfile = DockerfileGenerator.generate(spec, Files.isRegularFile(tree.resolve("requirements.txt")));
@@ -45,17 +48,33 @@ record ProduceImage(RepoCloner cloner, Images images) {
         }
     }
 
-    private AgentImage fetchUnlessBuilt(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec) {
+    private AgentImage fetchUnlessBuilt(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec, String agent) {
         String commit = remote.headCommit();
         run.commit(commit);
-        String tag = tag(source.repoUrl().url(), commit, spec);
-        if (images.exists(tag)) return new AgentImage(commit, tag, true);
+        String identity = identity(source.repoUrl().url(), commit, spec);
+        if (reuse(identity, agent)) return new AgentImage(commit, tag(identity, agent), true);
         String checkedOut = remote.checkout();
-        if (checkedOut.equals(commit)) return new AgentImage(commit, tag, false);
+        if (checkedOut.equals(commit)) return new AgentImage(commit, tag(identity, agent), false);
         // The branch moved between the two calls: the image is of what was fetched.
         run.commit(checkedOut);
-        String movedTag = tag(source.repoUrl().url(), checkedOut, spec);
-        return new AgentImage(checkedOut, movedTag, images.exists(movedTag));
+        String movedIdentity = identity(source.repoUrl().url(), checkedOut, spec);
+        return new AgentImage(checkedOut, tag(movedIdentity, agent), reuse(movedIdentity, agent));
+    }
+
+    /** Whether the agent's tag of this identity exists, or can be put on another agent's image of it. */
+    private boolean reuse(String identity, String agent) {
+        String tag = tag(identity, agent);
+        if (images.exists(tag)) return true;
+        return images.findByReference(IMAGE_REPOSITORY + ":" + identity + "-*")
+                .map(imageId -> {
+                    try {
+                        images.tag(imageId, tag);
+                        return true;
+                    } catch (com.github.dockerjava.api.exception.NotFoundException removedMeanwhile) {
+                        return false;
+                    }
+                })
+                .orElse(false);
     }
 
     private static void writeContext(Path tree, String dockerfile, Path tar) {
@@ -79,9 +98,14 @@ record ProduceImage(RepoCloner cloner, Images images) {
      * Dockerfile is written from. The repository is part of it, so a server that claims another
      * repository's commit never gets that repository's image.
      */
-    static String tag(String repoUrl, String commit, ImageSpec spec) {
+    static String identity(String repoUrl, String commit, ImageSpec spec) {
         String identity = normalise(repoUrl) + "\n" + commit + "\n" + DockerfileGenerator.generate(spec, false);
-        return IMAGE_REPOSITORY + ":" + sha256(identity).substring(0, 32);
+        return sha256(identity).substring(0, 32);
+    }
+
+    /** The agent's own tag of an image (agent names fit a tag's characters and length). */
+    static String tag(String identity, String agent) {
+        return IMAGE_REPOSITORY + ":" + identity + "-" + agent;
     }
 
     private static String normalise(String repoUrl) {

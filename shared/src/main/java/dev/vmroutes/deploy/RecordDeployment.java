@@ -1,10 +1,7 @@
 package dev.vmroutes.deploy;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
-import dev.vmroutes.api.DeployRequest;
-import dev.vmroutes.api.Results;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.docker.EngineErrors;
 import dev.vmroutes.docker.Images;
@@ -17,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
+import java.util.Collection;
 import java.util.UUID;
 
 /** A deploy's record: created as {@code building}, then what ran, or the phase it failed in and why (redacted). */
@@ -25,22 +22,42 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordDeployment.class);
 
-    Deployment begin(DeployRequest request) {
+    Deployment begin(String agent, String repoUrl, String branch, Deployment.RunSettings settings, Collection<String> takenNames) {
         Instant now = clock.instant();
-        String containerName = "jules-agent-" + request.agentName() + "-" + now.getEpochSecond();
-        return records.create(Deployment.building(UUID.randomUUID().toString(), request.agentName(), containerName,
-                request.repoUrl().url(), request.branch(), now));
+        return records.create(Deployment.building(UUID.randomUUID().toString(), agent, containerName(agent, now, takenNames),
+                repoUrl, branch, settings, now));
     }
 
-    Results.Deployed finish(DeployRun run, ProduceImage.AgentImage image, InspectContainerResponse state) {
-        Map<String, Integer> ports = PublishedPorts.of(state);
+    Deployment beginRollback(Deployment target, Collection<String> takenNames) {
+        Instant now = clock.instant();
+        return records.create(Deployment.rollingBack(UUID.randomUUID().toString(),
+                containerName(target.agentName(), now, takenNames), target, now));
+    }
+
+    /**
+     * {@code jules-agent-<agent>-<epoch seconds>}; when the agent already has a container of that
+     * second (a replace right after a deploy), the next free second.
+     */
+    static String containerName(String agent, Instant now, Collection<String> taken) {
+        long second = now.getEpochSecond();
+        while (taken.contains("jules-agent-" + agent + "-" + second)) second++;
+        return "jules-agent-" + agent + "-" + second;
+    }
+
+    Deployment finish(DeployRun run, String commit, String image, AwaitReady.Readiness readiness) {
+        var state = readiness.state();
         String status = state.getState().getStatus();
-        Deployment record = run.record();
-        run.phase("record", () -> records.update(record.running(state.getId(), image.commit(), image.tag(), status, ports, clock.instant())));
-        LOG.info("deployed {} ({}) commit {} image {} status {}", record.containerName(), record.id(), image.commit(), image.tag(), status);
-        Long exitCode = "running".equals(status) ? null : state.getState().getExitCodeLong();
-        return new Results.Deployed(state.getId(), record.containerName(), status, ports, record.id(), image.commit(),
-                image.tag(), image.reused(), exitCode, run.phases());
+        Instant now = clock.instant();
+        Deployment record = run.phase("record", () -> records.update(run.record().ran(state.getId(), commit, image, status,
+                PublishedPorts.of(state), readiness.ready() ? now : null, now)));
+        LOG.info("deployed {} ({}) commit {} image {} status {} ready {}", record.containerName(), record.id(), commit, image,
+                status, readiness.ready());
+        return record;
+    }
+
+    /** Drops the record of a deploy that changed nothing. */
+    void discard(DeployRun run) {
+        records.delete(run.record());
     }
 
     /**

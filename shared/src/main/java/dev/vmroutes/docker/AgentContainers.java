@@ -55,6 +55,8 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
         return HostConfig.newHostConfig()
                 .withPortBindings(new PortBinding(Ports.Binding.bindIp(bindIp), ExposedPort.tcp(spec.port())))
                 .withPrivileged(false)
+                // An init as PID 1 passes SIGTERM on, so an agent that never handles it still stops at once.
+                .withInit(true)
                 .withNetworkMode("bridge")
                 .withSecurityOpts(List.of("no-new-privileges:true"))
                 .withCapDrop(Capability.ALL)
@@ -94,6 +96,27 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
                         .withLabelFilter(Map.of(Labels.MANAGED, "true")).exec())
                 .stream().filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(Labels.MANAGED)))
                 .toList();
+    }
+
+    /** The agent's managed containers, running or not, from one engine call. */
+    public List<Container> ofAgent(String agentName) {
+        return listManaged().stream().filter(c -> agentName.equals(c.getLabels().get(Labels.AGENT))).toList();
+    }
+
+    /**
+     * The environment a container was given, without what its image sets: for a container of one
+     * of our images, exactly the deploy's {@code environment}.
+     */
+    public Map<String, String> givenEnvironment(InspectContainerResponse container) {
+        String[] imageEnv = EngineErrors.call(() -> docker.inspectImageCmd(container.getImageId()).exec()).getConfig().getEnv();
+        java.util.Set<String> fromImage = imageEnv == null ? java.util.Set.of() : new java.util.HashSet<>(List.of(imageEnv));
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        String[] env = container.getConfig().getEnv();
+        for (String entry : env == null ? new String[0] : env) {
+            int eq = entry.indexOf('=');
+            if (eq > 0 && !fromImage.contains(entry)) given.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        return given;
     }
 
     /** Stops the container (a stopped one is no error) and removes it when asked. */

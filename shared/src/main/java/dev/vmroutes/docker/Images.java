@@ -35,6 +35,37 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
         });
     }
 
+    /** The id of an image with a tag matching {@code reference} (a pattern such as {@code repo:prefix-*}), if any. */
+    public java.util.Optional<String> findByReference(String reference) {
+        return EngineErrors.call(() -> docker.listImagesCmd().withReferenceFilter(reference).exec())
+                .stream().map(com.github.dockerjava.api.model.Image::getId).findFirst();
+    }
+
+    /** Adds {@code tag} ({@code repository:tag}) to an image. */
+    public void tag(String imageId, String tag) {
+        int colon = tag.lastIndexOf(':');
+        EngineErrors.run(() -> docker.tagImageCmd(imageId, tag.substring(0, colon), tag.substring(colon + 1)).exec());
+    }
+
+    /**
+     * Removes an image by tag, with the layers only it used; an image a container uses is kept.
+     *
+     * @return whether it is gone
+     */
+    public boolean remove(String tag) {
+        return EngineErrors.call(() -> {
+            try {
+                docker.removeImageCmd(tag).withForce(false).withNoPrune(false).exec();
+                return true;
+            } catch (NotFoundException alreadyGone) {
+                return true;
+            } catch (com.github.dockerjava.api.exception.ConflictException inUse) {
+                LOG.info("kept image {}: {}", tag, EngineErrors.message(inUse));
+                return false;
+            }
+        });
+    }
+
     /**
      * Builds {@code tag} from the context, following it in {@code log}. On failure the layers the
      * build made are removed and a {@link BuildFailedException} carries the log's last lines (not yet redacted).

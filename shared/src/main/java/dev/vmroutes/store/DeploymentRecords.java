@@ -49,6 +49,19 @@ public final class DeploymentRecords {
         return call(() -> store.update(changed));
     }
 
+    /** Deletes a record just read, unless another writer changed it meanwhile. */
+    public void delete(Deployment read) {
+        call(() -> {
+            store.delete(read);
+            return null;
+        });
+    }
+
+    /** Every record of one agent, newest first. */
+    public List<Deployment> ofAgent(String agentName) {
+        return call(() -> store.findByAgent(agentName));
+    }
+
     /** Applies {@code change} to a record just read; if another writer won meanwhile, to what it wrote. */
     public void change(Deployment read, UnaryOperator<Deployment> change) {
         try {

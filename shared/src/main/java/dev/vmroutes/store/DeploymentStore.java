@@ -24,6 +24,9 @@ public interface DeploymentStore {
 
     Optional<Deployment> findByContainerName(String containerName);
 
+    /** One agent's records, newest first, without their probes (on DynamoDB an index: eventually consistent). */
+    List<Deployment> findByAgent(String agentName);
+
     List<Deployment> list();
 
     /**
@@ -33,6 +36,13 @@ public interface DeploymentStore {
      * @throws ConflictingWriteException if the record changed (or vanished) since it was read
      */
     Deployment update(Deployment deployment);
+
+    /**
+     * Deletes the record if its stored version is still {@code deployment.version()}.
+     *
+     * @throws ConflictingWriteException if the record changed (or vanished) since it was read
+     */
+    void delete(Deployment deployment);
 
     /**
      * Stores the latest probe of each deployment named, replacing the one before, in as few calls

@@ -27,8 +27,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Deployment records in DynamoDB: one item per deployment keyed by {@code id}, a global
- * secondary index on {@code container_name}, and a {@code version} attribute that every write
+ * Deployment records in DynamoDB: one item per deployment keyed by {@code id}, global
+ * secondary indexes on {@code container_name} and on {@code agent_name} + {@code created_at}, and a {@code version} attribute that every write
  * is conditional on. Each deployment's latest probe is a second item, {@code <id>#probe}, with a
  * {@code probe_of} attribute and no container name (so the index leaves it out), written in
  * batches of 25.
@@ -36,7 +36,8 @@ import java.util.function.Supplier;
 public final class DynamoDeploymentStore implements DeploymentStore {
 
     public static final String CONTAINER_NAME_INDEX = "container_name-index";
-    private static final String PROBE_SUFFIX = "#probe";
+    public static final String AGENT_INDEX = "agent_name-created_at-index";
+    private static final String PROBE_SUFFIX = DeploymentItems.PROBE_SUFFIX;
     private static final int BATCH_LIMIT = 25;
     private static final int BATCH_ATTEMPTS = 5;
 
@@ -60,11 +61,19 @@ public final class DynamoDeploymentStore implements DeploymentStore {
                             .billingMode(BillingMode.PAY_PER_REQUEST)
                             .attributeDefinitions(
                                     AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build(),
-                                    AttributeDefinition.builder().attributeName("container_name").attributeType(ScalarAttributeType.S).build())
+                                    AttributeDefinition.builder().attributeName("container_name").attributeType(ScalarAttributeType.S).build(),
+                                    AttributeDefinition.builder().attributeName("agent_name").attributeType(ScalarAttributeType.S).build(),
+                                    AttributeDefinition.builder().attributeName("created_at").attributeType(ScalarAttributeType.S).build())
                             .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                             .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
                                     .indexName(CONTAINER_NAME_INDEX)
                                     .keySchema(KeySchemaElement.builder().attributeName("container_name").keyType(KeyType.HASH).build())
+                                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                                    .build(),
+                                    GlobalSecondaryIndex.builder()
+                                    .indexName(AGENT_INDEX)
+                                    .keySchema(KeySchemaElement.builder().attributeName("agent_name").keyType(KeyType.HASH).build(),
+                                            KeySchemaElement.builder().attributeName("created_at").keyType(KeyType.RANGE).build())
                                     .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                                     .build()));
                 } catch (ResourceInUseException createdMeanwhile) {
@@ -81,7 +90,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         Deployment stored = deployment.withVersion(1);
         return call(() -> {
             try {
-                dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(stored))
+                dynamo.putItem(PutItemRequest.builder().tableName(table).item(DeploymentItems.toItem(stored))
                         .conditionExpression("attribute_not_exists(id)").build());
                 return stored;
             } catch (ConditionalCheckFailedException e) {
@@ -94,7 +103,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     public Optional<Deployment> get(String id) {
         return call(() -> {
             var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(id))).item();
-            return item == null || item.isEmpty() ? Optional.<Deployment>empty() : Optional.of(withProbe(fromItem(item)));
+            return item == null || item.isEmpty() ? Optional.<Deployment>empty() : Optional.of(withProbe(DeploymentItems.fromItem(item)));
         });
     }
 
@@ -103,14 +112,22 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         return call(() -> dynamo.queryPaginator(r -> r.tableName(table).indexName(CONTAINER_NAME_INDEX)
                         .keyConditionExpression("container_name = :name")
                         .expressionAttributeValues(Map.of(":name", AttributeValue.fromS(containerName))))
-                .items().stream().map(DynamoDeploymentStore::fromItem)
+                .items().stream().map(DeploymentItems::fromItem)
                 .max(Comparator.comparing(Deployment::createdAt))
                 .map(this::withProbe));
     }
 
+    @Override
+    public List<Deployment> findByAgent(String agentName) {
+        return call(() -> dynamo.queryPaginator(r -> r.tableName(table).indexName(AGENT_INDEX).scanIndexForward(false)
+                        .keyConditionExpression("agent_name = :agent")
+                        .expressionAttributeValues(Map.of(":agent", AttributeValue.fromS(agentName))))
+                .items().stream().map(DeploymentItems::fromItem).toList());
+    }
+
     private Deployment withProbe(Deployment d) {
         var probe = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(d.id() + PROBE_SUFFIX))).item();
-        return probe == null || probe.isEmpty() ? d : d.withProbe(probeFromItem(probe));
+        return probe == null || probe.isEmpty() ? d : d.withProbe(DeploymentItems.probeFromItem(probe));
     }
 
     @Override
@@ -126,7 +143,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     public void recordProbes(List<Probe> probes) {
         for (int from = 0; from < probes.size(); from += BATCH_LIMIT) {
             List<WriteRequest> batch = probes.subList(from, Math.min(probes.size(), from + BATCH_LIMIT)).stream()
-                    .map(p -> WriteRequest.builder().putRequest(r -> r.item(probeItem(p))).build())
+                    .map(p -> WriteRequest.builder().putRequest(r -> r.item(DeploymentItems.probeItem(p))).build())
                     .toList();
             call(() -> {
                 writeBatch(batch);
@@ -161,10 +178,10 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         List<Deployment> records = new ArrayList<>();
         for (var item : items) {
             if (item.containsKey("probe_of")) {
-                Probe probe = probeFromItem(item);
+                Probe probe = DeploymentItems.probeFromItem(item);
                 probes.put(probe.deploymentId(), probe);
             } else {
-                records.add(fromItem(item));
+                records.add(DeploymentItems.fromItem(item));
             }
         }
         return records.stream().map(d -> probes.containsKey(d.id()) ? d.withProbe(probes.get(d.id())) : d).toList();
@@ -174,30 +191,30 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         return Map.of("id", AttributeValue.fromS(id));
     }
 
-    private static Map<String, AttributeValue> probeItem(Probe p) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("id", AttributeValue.fromS(p.deploymentId() + PROBE_SUFFIX));
-        item.put("probe_of", AttributeValue.fromS(p.deploymentId()));
-        putString(item, "outcome", p.outcome());
-        putString(item, "container_state", p.containerState());
-        putInstant(item, "probed_at", p.at());
-        return item;
-    }
-
-    private static Probe probeFromItem(Map<String, AttributeValue> item) {
-        return new Probe(string(item, "probe_of"), string(item, "outcome"), string(item, "container_state"), instant(item, "probed_at"));
-    }
-
     @Override
     public Deployment update(Deployment deployment) {
         Deployment stored = deployment.withVersion(deployment.version() + 1);
         return call(() -> {
             try {
-                dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(stored))
+                dynamo.putItem(PutItemRequest.builder().tableName(table).item(DeploymentItems.toItem(stored))
                         .conditionExpression("version = :expected")
                         .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(deployment.version()))))
                         .build());
                 return stored;
+            } catch (ConditionalCheckFailedException e) {
+                throw new ConflictingWriteException(deployment.id());
+            }
+        });
+    }
+
+    @Override
+    public void delete(Deployment deployment) {
+        call(() -> {
+            try {
+                dynamo.deleteItem(r -> r.tableName(table).key(key(deployment.id()))
+                        .conditionExpression("version = :expected")
+                        .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(deployment.version())))));
+                return null;
             } catch (ConditionalCheckFailedException e) {
                 throw new ConflictingWriteException(deployment.id());
             }
@@ -210,61 +227,5 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         } catch (SdkClientException e) {
             throw new StoreUnavailableException("the deployment table cannot be reached", e);
         }
-    }
-
-    static Map<String, AttributeValue> toItem(Deployment d) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("id", AttributeValue.fromS(d.id()));
-        putString(item, "agent_name", d.agentName());
-        putString(item, "container_name", d.containerName());
-        putString(item, "container_id", d.containerId());
-        putString(item, "repo_url", d.repoUrl());
-        putString(item, "branch", d.branch());
-        putString(item, "commit_sha", d.commitSha());
-        putString(item, "image", d.image());
-        putString(item, "status", d.status());
-        putString(item, "failure_phase", d.failurePhase());
-        putString(item, "failure_reason", d.failureReason());
-        Map<String, AttributeValue> ports = new HashMap<>();
-        d.ports().forEach((port, hostPort) -> ports.put(port, AttributeValue.fromN(hostPort.toString())));
-        item.put("ports", AttributeValue.fromM(ports));
-        putInstant(item, "created_at", d.createdAt());
-        putInstant(item, "updated_at", d.updatedAt());
-        item.put("version", AttributeValue.fromN(Long.toString(d.version())));
-        return item;
-    }
-
-    static Deployment fromItem(Map<String, AttributeValue> item) {
-        Map<String, Integer> ports = new HashMap<>();
-        AttributeValue portsValue = item.get("ports");
-        if (portsValue != null && portsValue.hasM()) {
-            portsValue.m().forEach((port, hostPort) -> ports.put(port, Integer.valueOf(hostPort.n())));
-        }
-        return new Deployment(
-                string(item, "id"), string(item, "agent_name"), string(item, "container_name"),
-                string(item, "container_id"), string(item, "repo_url"), string(item, "branch"),
-                string(item, "commit_sha"), string(item, "image"), string(item, "status"),
-                string(item, "failure_phase"), string(item, "failure_reason"), ports,
-                instant(item, "created_at"), instant(item, "updated_at"),
-                string(item, "last_probe_outcome"), instant(item, "last_probe_at"),
-                Long.parseLong(item.get("version").n()));
-    }
-
-    private static void putString(Map<String, AttributeValue> item, String name, String value) {
-        if (value != null) item.put(name, AttributeValue.fromS(value));
-    }
-
-    private static void putInstant(Map<String, AttributeValue> item, String name, Instant value) {
-        if (value != null) item.put(name, AttributeValue.fromS(value.toString()));
-    }
-
-    private static String string(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static Instant instant(Map<String, AttributeValue> item, String name) {
-        String value = string(item, name);
-        return value == null ? null : Instant.parse(value);
     }
 }

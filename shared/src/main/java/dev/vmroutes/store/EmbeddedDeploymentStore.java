@@ -53,6 +53,12 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
     }
 
     @Override
+    public List<Deployment> findByAgent(String agentName) {
+        return list().stream().filter(d -> agentName.equals(d.agentName()))
+                .sorted(Comparator.comparing(Deployment::createdAt).reversed()).toList();
+    }
+
+    @Override
     public List<Deployment> list() {
         List<Deployment> all = new ArrayList<>();
         for (String json : records.values()) all.add(read(json));
@@ -83,6 +89,16 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
         }
         store.commit();
         return stored;
+    }
+
+    @Override
+    public synchronized void delete(Deployment deployment) {
+        String current = records.get(deployment.id());
+        if (current == null || DeploymentJson.read(current, Deployment.class).version() != deployment.version()
+                || !records.remove(deployment.id(), current)) {
+            throw new ConflictingWriteException(deployment.id());
+        }
+        store.commit();
     }
 
     @Override

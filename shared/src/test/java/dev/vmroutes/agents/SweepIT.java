@@ -21,13 +21,13 @@ class SweepIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
-    static final TestRoutes env = new TestRoutes();
+    static final TestRoutes env = new TestRoutes().with("VM_READY_TIMEOUT_SECONDS", "3");
     static final String AGENT = "sweep";
     static String unrecordedId;
 
     static Results.Deployed deploy(Map<String, String> environment, String... cmd) throws InterruptedException {
-        TestRoutes.waitForNextSecond(); // one agent name, so one deploy per second
-        ObjectNode body = env.body(AGENT);
+        ObjectNode body = env.body(AGENT).put("replace", false); // every deploy of the agent stays
+
         ObjectNode env = body.putObject("environment");
         environment.forEach(env::put);
         if (cmd.length > 0) {
@@ -78,8 +78,9 @@ class SweepIT {
         assertThat(summary.outcomes().get("unhealthy")).isGreaterThanOrEqualTo(2);
         assertThat(summary.outcomes().get("not_running")).isGreaterThanOrEqualTo(2);
 
-        assertThat(env.metricLines).hasSize(1);
-        JsonNode emf = JSON.readTree(env.metricLines.get(0));
+        List<String> sweepLines = env.metricLines.stream().filter(l -> l.contains("\"Service\":\"health-sweep\"")).toList();
+        assertThat(sweepLines).hasSize(1);
+        JsonNode emf = JSON.readTree(sweepLines.get(0));
         JsonNode directive = emf.get("_aws").get("CloudWatchMetrics").get(0);
         assertThat(emf.get("_aws").get("Timestamp").isIntegralNumber()).isTrue();
         assertThat(directive.get("Namespace").asText()).isEqualTo("VmRoutes");

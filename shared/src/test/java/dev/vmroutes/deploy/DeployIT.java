@@ -135,13 +135,12 @@ class DeployIT {
         String agent = "redeploy";
         try {
             Results.Deployed first = env.deploy(tokenBody(agent));
-            TestRoutes.waitForNextSecond();
-            Results.Deployed second = env.deploy(tokenBody(agent));
+            Results.Deployed second = env.deploy(tokenBody(agent).put("force", true));
             assertThat(second.imageReused()).isTrue();
             assertThat(second.image()).isEqualTo(first.image());
             assertThat(second.containerName()).isNotEqualTo(first.containerName());
-            TestRoutes.waitForNextSecond();
-            ObjectNode changed = tokenBody(agent).put("expose_port", 9090);
+            assertThat(second.replaced()).containsExactly(first.containerName());
+            ObjectNode changed = tokenBody(agent).put("expose_port", 9090).put("replace", false);
             changed.putArray("startup_cmd").add("python").add("-c").add("import time; time.sleep(60)");
             Results.Deployed otherPort = env.deploy(changed);
             assertThat(otherPort.imageReused()).isFalse();

@@ -1,0 +1,52 @@
+package dev.vmroutes.deploy;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import dev.vmroutes.api.ContainerLimits;
+import dev.vmroutes.api.HealthRequest;
+import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.Labels;
+import dev.vmroutes.docker.PublishedPorts;
+import dev.vmroutes.probe.HttpProbe;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An unchanged redeploy: among the agent's running containers, one that runs this very image (so
+ * the same repository, commit and image settings) with the same port, resources and environment,
+ * and is healthy: not reported unhealthy by its HEALTHCHECK, and its {@code /health} answers below 500.
+ */
+record FindUnchanged(AgentContainers containers, HttpProbe probe) {
+
+    Optional<InspectContainerResponse> find(List<Container> running, String image, int port, ContainerLimits limits,
+                                            Map<String, String> environment) {
+        for (Container c : running) {
+            if (!image.equals(c.getImage()) || !String.valueOf(port).equals(c.getLabels().get(Labels.PORT))) continue;
+            InspectContainerResponse state = containers.inspect(c.getId());
+            if (sameResources(state, limits) && containers.givenEnvironment(state).equals(environment) && healthy(state)) {
+                return Optional.of(state);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameResources(InspectContainerResponse state, ContainerLimits limits) {
+        var host = state.getHostConfig();
+        return Objects.equals(host.getMemory(), limits.memoryBytes()) && Objects.equals(host.getNanoCPUs(), limits.nanoCpus())
+                && Objects.equals(host.getPidsLimit(), limits.pids());
+    }
+
+    private boolean healthy(InspectContainerResponse state) {
+        var health = state.getState().getHealth();
+        if (!Boolean.TRUE.equals(state.getState().getRunning()) || (health != null && "unhealthy".equals(health.getStatus()))) {
+            return false;
+        }
+        Integer hostPort = PublishedPorts.agentPort(state);
+        if (hostPort == null) return false;
+        Integer status = probe.get(containers.publishAddress(), hostPort, HealthRequest.DEFAULT_PATH).statusCode();
+        return status != null && status < 500;
+    }
+}

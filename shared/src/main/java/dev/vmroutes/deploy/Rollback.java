@@ -1,0 +1,93 @@
+package dev.vmroutes.deploy;
+
+import com.github.dockerjava.api.model.Container;
+import dev.vmroutes.api.ContainerLimits;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.RollbackRequest;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.ContainerSpec;
+import dev.vmroutes.docker.Labels;
+import dev.vmroutes.store.Deployment;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs an earlier deployment's image again, with that deployment's recorded port and resources,
+ * through the same readiness gate and replace as a deploy. It needs no Git: only the kept image.
+ * Environment values are never stored, so the container takes the environment of the one it
+ * replaces unless the request gives one.
+ *
+ * @param ceiling the most a container may get now; a rollback never runs with more
+ */
+public record Rollback(Stages stages, ContainerLimits ceiling) {
+
+    public Results.Deployed rollback(RollbackRequest request) {
+        String agent = request.agentName();
+        List<Container> existing = stages.containers().ofAgent(agent);
+        Deployment target = target(request, existing);
+        if (Boolean.FALSE.equals(target.imageKept()) || !stages.images().exists(target.image())) {
+            throw VmException.conflict("the image of deployment " + target.id() + " is no longer kept; deploy its commit "
+                    + target.commitSha() + " again instead");
+        }
+        if (target.settings() == null) {
+            throw VmException.conflict("deployment " + target.id() + " has no recorded settings to run it again with");
+        }
+        Map<String, String> environment = request.environment() != null ? request.environment() : environmentOf(existing);
+        DeployRun run = stages.start("rollback", stages.record().beginRollback(target,
+                existing.stream().map(AgentContainers::name).toList()), Redactor.of(List.of()));
+        run.commit(target.commitSha());
+        try {
+            List<Container> running = stages.release().running(stages.containers().ofAgent(agent));
+            return stages.finished(run, stages.release().release(run, containerSpec(run, target, environment),
+                    target.commitSha(), true, request.replace() ? running : List.of()));
+        } catch (RuntimeException e) {
+            throw stages.failed(run, e);
+        }
+    }
+
+    /** The named deployment, or the newest that worked before the current one and ran another image. */
+    private Deployment target(RollbackRequest request, List<Container> existing) {
+        String agent = request.agentName();
+        if (request.deploymentId() != null) {
+            return stages.records().get(request.deploymentId())
+                    .filter(d -> agent.equals(d.agentName()) && d.succeeded())
+                    .orElseThrow(() -> VmException.notFound("agent " + agent + " has no successful deployment "
+                            + request.deploymentId() + " to roll back to"));
+        }
+        List<Deployment> history = stages.records().ofAgent(agent);
+        Optional<Deployment> current = newestRunning(existing)
+                .map(c -> c.getLabels().get(Labels.DEPLOYMENT))
+                .flatMap(id -> stages.records().get(id))
+                .or(() -> history.stream().filter(Deployment::succeeded).findFirst());
+        return history.stream()
+                .filter(Deployment::succeeded)
+                .filter(d -> current.isEmpty() || (d.createdAt().isBefore(current.get().createdAt())
+                        && !d.image().equals(current.get().image())))
+                .findFirst()
+                .orElseThrow(() -> VmException.notFound("agent " + agent + " has no earlier successful deployment to roll back to"));
+    }
+
+    private Map<String, String> environmentOf(List<Container> existing) {
+        return newestRunning(existing)
+                .map(c -> stages.containers().givenEnvironment(stages.containers().inspect(c.getId())))
+                .orElse(Map.of());
+    }
+
+    private static Optional<Container> newestRunning(List<Container> existing) {
+        return existing.stream().filter(c -> "running".equals(c.getState()))
+                .max(Comparator.comparing(c -> c.getCreated() == null ? 0L : c.getCreated()));
+    }
+
+    private ContainerSpec containerSpec(DeployRun run, Deployment target, Map<String, String> environment) {
+        Deployment.RunSettings s = target.settings();
+        ContainerLimits limits = new ContainerLimits(Math.min(s.memoryBytes(), ceiling.memoryBytes()),
+                Math.min(s.nanoCpus(), ceiling.nanoCpus()), Math.min(s.pids(), ceiling.pids()));
+        return new ContainerSpec(run.record().containerName(), target.image(), target.agentName(), run.record().id(),
+                s.port(), environment, limits);
+    }
+}

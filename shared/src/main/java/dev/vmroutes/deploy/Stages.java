@@ -1,0 +1,108 @@
+package dev.vmroutes.deploy;
+
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.ContainerLogs;
+import dev.vmroutes.docker.Images;
+import dev.vmroutes.git.RepoCloner;
+import dev.vmroutes.metrics.Metrics;
+import dev.vmroutes.probe.HttpProbe;
+import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.DeploymentRecords;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The stages deploys and rollbacks are made of, and what each of them does when it starts and
+ * ends: a timed run, and one metric line with its outcome and phases.
+ */
+public final class Stages {
+
+    private final ResolveSecrets resolveSecrets;
+    private final RecordDeployment record;
+    private final ProduceImage produceImage;
+    private final FindUnchanged findUnchanged;
+    private final Release release;
+    private final AgentContainers containers;
+    private final DeploymentRecords records;
+    private final Images images;
+    private final Consumer<String> metrics;
+    private final Clock clock;
+
+    /**
+     * @param keepImages how many of an agent's latest successful deployments keep their image
+     * @param metrics    where metric lines go (standard output on Lambda)
+     */
+    public Stages(Function<String, String> secrets, DeploymentRecords records, RepoCloner cloner, Images images,
+                  AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
+                  Consumer<String> metrics, Clock clock) {
+        this.resolveSecrets = new ResolveSecrets(secrets);
+        this.record = new RecordDeployment(records, clock);
+        this.produceImage = new ProduceImage(cloner, images);
+        this.findUnchanged = new FindUnchanged(containers, probe);
+        this.release = new Release(new RunContainer(containers), new AwaitReady(containers, probe, readyTimeout), containers,
+                logs, record, new PruneImages(records, images, containers, keepImages, clock), records, clock);
+        this.containers = containers;
+        this.records = records;
+        this.images = images;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    DeployRun start(String operation, Deployment created, Redactor redactor) {
+        return new DeployRun(operation, created, redactor, clock);
+    }
+
+    /** Writes the metric line of a run that answered: a run that retired containers counts as a replace. */
+    Results.Deployed finished(DeployRun run, Results.Deployed result) {
+        String operation = result.replaced().isEmpty() ? run.operation() : "replace";
+        String outcome = Boolean.TRUE.equals(result.unchanged()) ? "unchanged" : result.ready() ? "ready" : "not_ready";
+        metrics.accept(Metrics.operationLine(operation, run.record().agentName(), outcome, result.phases(), run.elapsedMs(), clock.instant()));
+        return result;
+    }
+
+    /** Removes the container the run made, records why it failed, writes its metric line; returns what to tell the caller. */
+    RuntimeException failed(DeployRun run, RuntimeException error) {
+        containers.removeQuietly(run.containerId());
+        RuntimeException answer = record.fail(run, error);
+        metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "failed", run.phases(),
+                run.elapsedMs(), clock.instant()));
+        return answer;
+    }
+
+    ResolveSecrets resolveSecrets() {
+        return resolveSecrets;
+    }
+
+    RecordDeployment record() {
+        return record;
+    }
+
+    ProduceImage produceImage() {
+        return produceImage;
+    }
+
+    FindUnchanged findUnchanged() {
+        return findUnchanged;
+    }
+
+    Release release() {
+        return release;
+    }
+
+    AgentContainers containers() {
+        return containers;
+    }
+
+    DeploymentRecords records() {
+        return records;
+    }
+
+    Images images() {
+        return images;
+    }
+}

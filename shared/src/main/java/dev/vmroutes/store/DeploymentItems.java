@@ -1,0 +1,112 @@
+package dev.vmroutes.store;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Deployment records and probes as DynamoDB items: snake_case attributes, times as sortable text. */
+final class DeploymentItems {
+
+    static final String PROBE_SUFFIX = "#probe";
+    // Always nine fractional digits, so times sort as text (the agent index's range key).
+    private static final DateTimeFormatter SORTABLE = new DateTimeFormatterBuilder().appendInstant(9).toFormatter();
+
+    private DeploymentItems() {
+    }
+
+    static Map<String, AttributeValue> probeItem(Probe p) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", AttributeValue.fromS(p.deploymentId() + PROBE_SUFFIX));
+        item.put("probe_of", AttributeValue.fromS(p.deploymentId()));
+        putString(item, "outcome", p.outcome());
+        putString(item, "container_state", p.containerState());
+        putInstant(item, "probed_at", p.at());
+        return item;
+    }
+
+    static Probe probeFromItem(Map<String, AttributeValue> item) {
+        return new Probe(string(item, "probe_of"), string(item, "outcome"), string(item, "container_state"), instant(item, "probed_at"));
+    }
+
+    static Map<String, AttributeValue> toItem(Deployment d) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", AttributeValue.fromS(d.id()));
+        putString(item, "agent_name", d.agentName());
+        putString(item, "container_name", d.containerName());
+        putString(item, "container_id", d.containerId());
+        putString(item, "repo_url", d.repoUrl());
+        putString(item, "branch", d.branch());
+        putString(item, "commit_sha", d.commitSha());
+        putString(item, "image", d.image());
+        putString(item, "status", d.status());
+        putString(item, "failure_phase", d.failurePhase());
+        putString(item, "failure_reason", d.failureReason());
+        Map<String, AttributeValue> ports = new HashMap<>();
+        d.ports().forEach((port, hostPort) -> ports.put(port, AttributeValue.fromN(hostPort.toString())));
+        item.put("ports", AttributeValue.fromM(ports));
+        if (d.settings() != null) {
+            item.put("port", number(d.settings().port()));
+            item.put("memory_bytes", number(d.settings().memoryBytes()));
+            item.put("nano_cpus", number(d.settings().nanoCpus()));
+            item.put("pids_limit", number(d.settings().pids()));
+        }
+        putString(item, "rollback_of", d.rollbackOf());
+        putInstant(item, "ready_at", d.readyAt());
+        if (d.imageKept() != null) item.put("image_kept", AttributeValue.fromBool(d.imageKept()));
+        putString(item, "replaced_by", d.replacedBy());
+        putInstant(item, "created_at", d.createdAt());
+        putInstant(item, "updated_at", d.updatedAt());
+        item.put("version", AttributeValue.fromN(Long.toString(d.version())));
+        return item;
+    }
+
+    static Deployment fromItem(Map<String, AttributeValue> item) {
+        Map<String, Integer> ports = new HashMap<>();
+        AttributeValue portsValue = item.get("ports");
+        if (portsValue != null && portsValue.hasM()) {
+            portsValue.m().forEach((port, hostPort) -> ports.put(port, Integer.valueOf(hostPort.n())));
+        }
+        return new Deployment(
+                string(item, "id"), string(item, "agent_name"), string(item, "container_name"),
+                string(item, "container_id"), string(item, "repo_url"), string(item, "branch"),
+                string(item, "commit_sha"), string(item, "image"), string(item, "status"),
+                string(item, "failure_phase"), string(item, "failure_reason"), ports, settings(item),
+                string(item, "rollback_of"), instant(item, "ready_at"),
+                item.containsKey("image_kept") ? item.get("image_kept").bool() : null, string(item, "replaced_by"),
+                instant(item, "created_at"), instant(item, "updated_at"),
+                string(item, "last_probe_outcome"), instant(item, "last_probe_at"),
+                Long.parseLong(item.get("version").n()));
+    }
+
+    private static Deployment.RunSettings settings(Map<String, AttributeValue> item) {
+        if (!item.containsKey("port")) return null;
+        return new Deployment.RunSettings(Integer.parseInt(item.get("port").n()), Long.parseLong(item.get("memory_bytes").n()),
+                Long.parseLong(item.get("nano_cpus").n()), Long.parseLong(item.get("pids_limit").n()));
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static void putString(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) item.put(name, AttributeValue.fromS(value));
+    }
+
+    private static void putInstant(Map<String, AttributeValue> item, String name, Instant value) {
+        if (value != null) item.put(name, AttributeValue.fromS(SORTABLE.format(value)));
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String value = string(item, name);
+        return value == null ? null : Instant.parse(value);
+    }
+}
