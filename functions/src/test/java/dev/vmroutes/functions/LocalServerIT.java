@@ -61,6 +61,18 @@ class LocalServerIT {
         assertThat(JSON.readTree(health.body()).get("container_status").asText()).isEqualTo("exited");
         assertThat(JSON.readTree(health.body()).get("http_probe").get("error").asText()).isEqualTo("container is not running");
 
+        HttpResponse<String> logs = send("GET", "/api/v1/vm/logs/" + name + "?tail=10&since=2020-01-01T00:00:00Z", null);
+        assertThat(logs.statusCode()).as(logs.body()).isEqualTo(200);
+        JsonNode line = JSON.readTree(logs.body()).get("lines").get(0);
+        assertThat(line.get("stream").asText()).isEqualTo("stdout");
+        assertThat(line.get("text").asText()).isEqualTo("ok");
+        assertThat(line.get("time").asText()).endsWith("Z");
+
+        // One deployment only: nothing earlier to roll back to.
+        HttpResponse<String> rollback = send("POST", "/api/v1/vm/rollback", "{\"agent_name\": \"black-demo\"}");
+        assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(404);
+        assertThat(JSON.readTree(rollback.body()).get("detail").asText()).contains("roll back to").doesNotContain("Exception");
+
         HttpResponse<String> stopped = send("POST", "/api/v1/vm/stop", "{\"container_name\": \"" + name + "\", \"remove\": true}");
         assertThat(stopped.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(stopped.body())).isEqualTo(JSON.readTree("{\"stopped\": \"" + name + "\", \"removed\": true}"));
@@ -85,5 +97,14 @@ class LocalServerIT {
 
         HttpResponse<String> noBody = send("POST", "/api/v1/vm/stop", null);
         assertThat(noBody.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> badTail = send("GET", "/api/v1/vm/logs/jules-agent-nobody-1?tail=lots", null);
+        assertThat(badTail.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badTail.body()).get("detail").asText()).startsWith("tail: ");
+        assertThat(send("GET", "/api/v1/vm/logs/jules-agent-nobody-1", null).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> badRollback = send("POST", "/api/v1/vm/rollback", "{\"agent_name\": \"a\", \"deployment_id\": 7}");
+        assertThat(badRollback.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badRollback.body()).get("detail").asText()).startsWith("deployment_id: ");
     }
 }

@@ -40,8 +40,10 @@ class RetentionIT {
         }
 
         List<String> agentTags = env.docker.listImagesCmd().withReferenceFilter("vm-routes-agent:*-" + agent).exec().stream()
-                .flatMap(image -> List.of(image.getRepoTags()).stream()).filter(t -> t.endsWith("-" + agent)).toList();
-        assertThat(agentTags).containsExactlyInAnyOrder(deploys.get(3).image(), deploys.get(4).image());
+                .flatMap(image -> List.of(image.getRepoTags()).stream()).toList();
+        for (int i = 0; i < 5; i++) {
+            assertThat(agentTags.contains(deploys.get(i).image())).as("r" + (i + 1) + " tagged").isEqualTo(i >= 3);
+        }
         // r2 and r3 had no other tag: the images themselves are gone, and the layers only they used with them.
         for (int i = 1; i <= 2; i++) {
             String id = imageIds.get(i);

@@ -38,7 +38,11 @@ import java.util.concurrent.TimeUnit;
  * counts. Every first deploy, by hand or not, builds a commit of its own, so neither reuses the
  * other's layers; the unchanged redeploy follows its first deploy directly and reuses its image.
  * The API's steps are the {@code phases} of its answer; the steps by hand are timed around each
- * command. Prints a table of medians per repository. Run through scripts/bench-deploy.
+ * command. Then, with the first deploy running: the same deploy again, which finds it unchanged and
+ * healthy and answers without touching it; and a forced redeploy of the same image, which starts a
+ * second container, waits until it answers and retires the first, against the same by hand
+ * ({@code docker run} of the image, wait until the port answers, {@code docker rm -f} of the first).
+ * Prints a table of medians per repository. Run through scripts/bench-deploy.
  */
 public final class DeployBench {
 
@@ -81,7 +85,8 @@ public final class DeployBench {
         final Samples api = new Samples();
         final Samples hand = new Samples();
         final Samples redeploy = new Samples();
-        final Samples handRerun = new Samples();
+        final Samples replace = new Samples();
+        final Samples handReplace = new Samples();
         final Samples ratios = new Samples();
         int rounds;
     }
@@ -145,32 +150,35 @@ public final class DeployBench {
             Map<String, Double> byHand = null;
             if (round % 2 == 1) {
                 subject.committer().commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
-                byHand = byHand(subject, git, dir, round, results.handRerun);
+                byHand = byHand(subject, git, dir, round, results.handReplace);
             }
             subject.committer().commit(Map.of("round.txt", "api " + round + " " + System.nanoTime()));
-            Deploy first = viaApi(port, git, subject);
+            Deploy first = viaApi(port, git, subject, false);
             if (first.reused()) throw new IllegalStateException("a first deploy reused an image: " + first.image());
-            Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 10); // one container name per agent and second
-            Deploy again = viaApi(port, git, subject);
-            if (!again.reused()) System.err.println("warning: the unchanged redeploy built its image again");
+            Deploy again = viaApi(port, git, subject, false);
+            if (!again.unchanged()) throw new IllegalStateException("the same deploy again was not found unchanged");
+            Deploy replaced = viaApi(port, git, subject, true);
+            if (replaced.replaced() != 1 || !replaced.reused()) throw new IllegalStateException("the forced redeploy did not replace");
             if (round % 2 == 0) {
                 subject.committer().commit(Map.of("round.txt", "hand " + round + " " + System.nanoTime()));
-                byHand = byHand(subject, git, dir, round, results.handRerun);
+                byHand = byHand(subject, git, dir, round, results.handReplace);
             }
             byHand.forEach(results.hand::add);
             first.steps().forEach(results.api::add);
             again.steps().forEach(results.redeploy::add);
+            replaced.steps().forEach(results.replace::add);
             results.ratios.add("first", first.steps().get("total") / byHand.get("total"));
-            results.ratios.add("redeploy", again.steps().get("total") / first.steps().get("total"));
-            System.err.printf(Locale.ROOT, "%s, round %d: by hand %.0f ms, API %.0f ms, unchanged redeploy %.0f ms%n",
-                    subject.title(), round, byHand.get("total"), first.steps().get("total"), again.steps().get("total"));
+            results.ratios.add("replace", replaced.steps().get("total") / results.handReplace.values.get("total").getLast());
+            System.err.printf(Locale.ROOT, "%s, round %d: by hand %.0f ms, API %.0f ms, unchanged redeploy %.0f ms, replace %.0f ms "
+                            + "(by hand %.0f ms)%n", subject.title(), round, byHand.get("total"), first.steps().get("total"),
+                    again.steps().get("total"), replaced.steps().get("total"), results.handReplace.values.get("total").getLast());
             cleanUp(port, subject.agent(), List.of(first.image()));
         }
         return results;
     }
 
     /** The same as a deploy, by hand: clone at depth 1, write the same Dockerfile, build, run, wait until the port answers. */
-    static Map<String, Double> byHand(Subject subject, TokenGitServer git, Path dir, int round, Samples reruns) throws Exception {
+    static Map<String, Double> byHand(Subject subject, TokenGitServer git, Path dir, int round, Samples replaces) throws Exception {
         Path tree = dir.resolve("hand-" + subject.name() + "-" + round);
         String tag = "bench-hand:" + subject.name() + "-" + round + "-" + System.nanoTime();
         Map<String, Double> steps = new LinkedHashMap<>();
@@ -183,19 +191,23 @@ public final class DeployBench {
         Files.writeString(tree.resolve(".dockerignore"), ".git\n");
         run(List.of("docker", "build", "-q", "-t", tag, tree.toString()));
         long built = System.nanoTime();
-        long[] runReady = runAndAwait(tag);
+        Run first = runAndAwait(tag);
         long end = System.nanoTime();
         steps.put("clone", ms(cloned - start));
         steps.put("build", ms(built - cloned));
-        steps.put("run", ms(runReady[0]));
-        steps.put("ready", ms(runReady[1]));
+        steps.put("run", ms(first.runNanos()));
+        steps.put("ready", ms(first.readyNanos()));
         steps.put("total", ms(end - start));
-        // The floor of any redeploy that starts a new container: the same image, run again by hand.
-        long rerunStart = System.nanoTime();
-        long[] rerun = runAndAwait(tag);
-        reruns.add("run", ms(rerun[0]));
-        reruns.add("ready", ms(rerun[1]));
-        reruns.add("total", ms(System.nanoTime() - rerunStart));
+        // A replace by hand: the same image run again, wait until it answers, then remove the first container.
+        long replaceStart = System.nanoTime();
+        Run second = runAndAwait(tag);
+        long removeStart = System.nanoTime();
+        run(List.of("docker", "rm", "-f", first.container()));
+        long replaced = System.nanoTime();
+        replaces.add("run", ms(second.runNanos()));
+        replaces.add("ready", ms(second.readyNanos()));
+        replaces.add("remove", ms(replaced - removeStart));
+        replaces.add("total", ms(replaced - replaceStart));
         List<String> remove = new ArrayList<>(List.of("docker", "rm", "-f"));
         remove.addAll(List.of(run(List.of("docker", "ps", "-aq", "--filter", "label=bench=hand")).strip().split("\\s+")));
         run(remove);
@@ -204,23 +216,29 @@ public final class DeployBench {
         return steps;
     }
 
-    /** @return nanoseconds of {@code docker run -d}, then of {@code docker port} and the wait until the port answers */
-    static long[] runAndAwait(String tag) throws Exception {
+    /** A container started by hand: its id, the time of {@code docker run -d}, then of {@code docker port} and the wait until the port answers. */
+    record Run(String container, long runNanos, long readyNanos) {
+    }
+
+    static Run runAndAwait(String tag) throws Exception {
         long start = System.nanoTime();
         String container = run(List.of("docker", "run", "-d", "--label", "bench=hand", "-p", "127.0.0.1::8080", tag)).strip();
         long started = System.nanoTime();
         String mapped = run(List.of("docker", "port", container, "8080/tcp")).lines().findFirst().orElseThrow().strip();
         awaitAnswer(Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1)));
-        return new long[]{started - start, System.nanoTime() - started};
+        return new Run(container, started - start, System.nanoTime() - started);
     }
 
-    /** One deploy through the API: its steps in ms (the phases it reports, "other" and "total"), its image, and whether it was reused. */
-    record Deploy(Map<String, Double> steps, String image, boolean reused) {
+    /**
+     * One deploy through the API: its steps in ms (the phases it reports, "other" and "total"), its image, whether
+     * it was reused, whether the deploy found it all unchanged, and how many containers it replaced.
+     */
+    record Deploy(Map<String, Double> steps, String image, boolean reused, boolean unchanged, int replaced) {
     }
 
-    static Deploy viaApi(int port, TokenGitServer git, Subject subject) throws Exception {
+    static Deploy viaApi(int port, TokenGitServer git, Subject subject, boolean force) throws Exception {
         String body = JSON.createObjectNode().put("repo_url", git.url(subject.name())).put("agent_name", subject.agent())
-                .put("auth_token", TOKEN).toString();
+                .put("auth_token", TOKEN).put("force", force).toString();
         long start = System.nanoTime();
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/vm/deploy"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -240,7 +258,8 @@ public final class DeployBench {
         // What no phase covers: the request and its answer over HTTP, validation, the first table write.
         if (!steps.isEmpty()) steps.put("other", total - phases);
         steps.put("total", total);
-        return new Deploy(steps, deployed.path("image").asText(), deployed.path("image_reused").asBoolean());
+        return new Deploy(steps, deployed.path("image").asText(), deployed.path("image_reused").asBoolean(),
+                deployed.path("unchanged").asBoolean(), deployed.path("replaced").size());
     }
 
     /** Stops and removes the agent's containers, then removes the images they ran (outside any timing). */
@@ -350,20 +369,28 @@ public final class DeployBench {
                 ratio, r.api.median("total") / r.hand.median("total"),
                 subject.target() == null ? "" : String.format(Locale.ROOT, "; target <= %.2fx: %s", subject.target(),
                         ratio <= subject.target() ? "met" : "NOT met"));
-        out.printf(Locale.ROOT, "  unchanged redeploy through the API: %s ms (clone %s, start %s, ready %s, record %s, other %s)%n",
-                num(r.redeploy.median("total")), num(r.redeploy.median("clone")), num(r.redeploy.median("start")),
-                num(r.redeploy.median("ready")), num(r.redeploy.median("record")), num(r.redeploy.median("other")));
-        out.printf(Locale.ROOT, "  unchanged redeploy / first deploy: %.2f (target < 0.3)%n", r.ratios.median("redeploy"));
-        out.printf(Locale.ROOT, "  by hand, the same image run again (docker run + ready): %s ms (run %s, ready %s); "
-                        + "unchanged redeploy / that: %.2f%n", num(r.handRerun.median("total")), num(r.handRerun.median("run")),
-                num(r.handRerun.median("ready")), r.redeploy.median("total") / r.handRerun.median("total"));
+        double unchanged = r.redeploy.median("total");
+        out.printf(Locale.ROOT, "  unchanged redeploy (running and healthy, left alone): %s ms (clone %s, compare %s, other %s); "
+                        + "target <= 50 ms: %s%n", num(unchanged), num(r.redeploy.median("clone")), num(r.redeploy.median("compare")),
+                num(r.redeploy.median("other")), unchanged <= 50 ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "  replace (force: true, image reused): API %s ms (clone %s, start %s, ready %s, record %s, replace %s, "
+                        + "prune %s, other %s)%n", num(r.replace.median("total")), num(r.replace.median("clone")),
+                num(r.replace.median("start")), num(r.replace.median("ready")), num(r.replace.median("record")),
+                num(r.replace.median("replace")), num(r.replace.median("prune")), num(r.replace.median("other")));
+        double replaceRatio = r.ratios.median("replace");
+        out.printf(Locale.ROOT, "    by hand %s ms (docker run %s, ready %s, docker rm -f %s); API / by hand: %.2fx "
+                        + "(median of the per-round ratios); target <= 1.10x: %s%n", num(r.handReplace.median("total")),
+                num(r.handReplace.median("run")), num(r.handReplace.median("ready")), num(r.handReplace.median("remove")),
+                replaceRatio, replaceRatio <= 1.10 ? "met" : "NOT met");
     }
 
     static void summary(Map<Subject, Results> results) {
         out.printf("%nsummary (medians, ms)%n");
-        out.printf("  %-24s %10s %10s %14s %18s%n", "repository", "API", "by hand", "API / by hand", "unchanged redeploy");
-        results.forEach((s, r) -> out.printf(Locale.ROOT, "  %-24s %10s %10s %13.2fx %18s%n", s.title(),
-                num(r.api.median("total")), num(r.hand.median("total")), r.ratios.median("first"), num(r.redeploy.median("total"))));
+        out.printf("  %-24s %10s %10s %14s %18s %14s%n", "repository", "API", "by hand", "API / by hand", "unchanged redeploy",
+                "replace ratio");
+        results.forEach((s, r) -> out.printf(Locale.ROOT, "  %-24s %10s %10s %13.2fx %18s %13.2fx%n", s.title(),
+                num(r.api.median("total")), num(r.hand.median("total")), r.ratios.median("first"), num(r.redeploy.median("total")),
+                r.ratios.median("replace")));
         out.println("* other: the API's answer time outside every phase: the request and its answer over HTTP, validation,");
         out.println("  the first table write, and making and deleting the deploy's temporary workspace (checkout, context tar);");
         out.println("  by hand, deleting the checkout is not timed.");

@@ -74,6 +74,30 @@ class LambdaHandlersIT {
         assertThat(health.get("statusCode").asInt()).as(health.toString()).isEqualTo(200);
         assertThat(body(health).get("http_probe").get("status_code").asInt()).isEqualTo(200);
 
+        ObjectNode logsEvent = event("logs.json");
+        String logsPath = "/api/v1/vm/logs/" + name;
+        logsEvent.put("rawPath", logsPath).put("rawQueryString", "tail=5");
+        ((ObjectNode) logsEvent.get("requestContext").get("http")).put("path", logsPath);
+        ((ObjectNode) logsEvent.get("pathParameters")).put("container_name", name);
+        logsEvent.set("queryStringParameters", JSON.createObjectNode().put("tail", "5"));
+        JsonNode logs = invoke(new LogsFunction(), logsEvent);
+        assertThat(logs.get("statusCode").asInt()).as(logs.toString()).isEqualTo(200);
+        assertThat(body(logs).get("lines").findValuesAsText("text")).contains("agent listening");
+
+        // A second deploy with another environment replaces the first; a rollback brings back the first's settings.
+        ObjectNode second = request.deepCopy();
+        second.putObject("environment").put("GREETING", "second");
+        deployEvent.put("body", second.toString());
+        JsonNode redeployed = body(invoke(new DeployFunction(), deployEvent));
+        assertThat(redeployed.get("replaced").get(0).asText()).isEqualTo(name);
+        ObjectNode rollbackEvent = event("rollback.json");
+        rollbackEvent.put("body", JSON.createObjectNode().put("agent_name", "lambda-agent")
+                .put("deployment_id", deployment.get("deployment_id").asText()).toString());
+        JsonNode rolledBack = invoke(new RollbackFunction(), rollbackEvent);
+        assertThat(rolledBack.get("statusCode").asInt()).as(rolledBack.toString()).isEqualTo(200);
+        assertThat(body(rolledBack).get("rollback_of").asText()).isEqualTo(deployment.get("deployment_id").asText());
+        name = body(rolledBack).get("container_name").asText();
+
         JsonNode sweep = invoke(new HealthSweepFunction(), event("sweep.json"));
         assertThat(sweep.get("checked").asInt()).isGreaterThanOrEqualTo(1);
 
@@ -106,6 +130,10 @@ class LambdaHandlersIT {
         assertThat(stop.get("statusCode").asInt()).isEqualTo(404);
         assertThat(body(stop).get("detail").asText()).contains("not found");
         assertThat(invoke(new HealthFunction(), event("health.json")).get("statusCode").asInt()).isEqualTo(404);
+        assertThat(invoke(new LogsFunction(), event("logs.json")).get("statusCode").asInt()).isEqualTo(404);
+        JsonNode rollback = invoke(new RollbackFunction(), event("rollback.json"));
+        assertThat(rollback.get("statusCode").asInt()).isEqualTo(404);
+        assertThat(body(rollback).get("detail").asText()).contains("roll back to");
     }
 
     @Test
