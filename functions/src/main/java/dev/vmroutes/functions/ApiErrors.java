@@ -22,6 +22,13 @@ public class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
+    /** The answer a failure gets: what a route answers when its operation throws, and a batch item's status and body. */
+    public static ResponseEntity<Map<String, String>> answer(RuntimeException e) {
+        if (e instanceof VmException vm) return new ApiErrors().domain(vm);
+        if (e instanceof DockerException engine) return new ApiErrors().engine(engine);
+        return new ApiErrors().unexpected(e);
+    }
+
     @ExceptionHandler(VmException.class)
     public ResponseEntity<Map<String, String>> domain(VmException e) {
         HttpStatus status = status(e.kind());

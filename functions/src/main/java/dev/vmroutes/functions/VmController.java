@@ -1,6 +1,7 @@
 package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vmroutes.api.BatchRequests;
 import dev.vmroutes.api.HealthRequest;
 import dev.vmroutes.api.LogsRequest;
 import dev.vmroutes.api.RollbackRequest;
@@ -50,6 +51,18 @@ public class VmController {
     public Results.Deployed rollback(@RequestBody(required = false) JsonNode body) {
         RollbackRequest request = RollbackRequest.parse(body);
         return routes.get().rollback().rollback(request);
+    }
+
+    @PostMapping("/batch/deploy")
+    public BatchResults batchDeploy(@RequestBody(required = false) JsonNode body) {
+        VmRoutes vm = routes.get();
+        return BatchResults.of(vm.batches().deploy(BatchRequests.deploys(body, vm.parser())));
+    }
+
+    @PostMapping("/batch/stop")
+    public BatchResults batchStop(@RequestBody(required = false) JsonNode body) {
+        List<StopRequest> requests = BatchRequests.stops(body);
+        return BatchResults.of(routes.get().batches().stop(requests));
     }
 
     @GetMapping("/logs/{container_name}")

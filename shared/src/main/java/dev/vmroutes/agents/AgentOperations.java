@@ -1,6 +1,8 @@
 package dev.vmroutes.agents;
 
 import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.AgentNetworks;
+import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.ContainerLogs;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.DeploymentRecords;
@@ -17,7 +19,8 @@ public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth healt
         ManagedAgents managed = new ManagedAgents(containers, records);
         return new AgentOperations(
                 new ListAgents(managed),
-                new StopAgent(containers, records, clock, metrics),
+                new StopAgent(containers, new AgentVolumes(containers.docker()), new AgentNetworks(containers.docker()), records,
+                        clock, metrics),
                 new CheckHealth(containers, probe),
                 new ReadLogs(containers, logs),
                 new HealthSweep(managed, records, probe, containers.publishAddress(), sweepConcurrency, buildTimeout, clock, metrics));

@@ -27,7 +27,8 @@ public record ListAgents(ManagedAgents managed) {
                     d == null ? c.getLabels().get(Labels.DEPLOYMENT) : d.id(),
                     d == null ? null : d.commitSha(),
                     d == null ? null : d.lastProbeOutcome(),
-                    d == null || d.lastProbeAt() == null ? null : d.lastProbeAt().toString()));
+                    d == null || d.lastProbeAt() == null ? null : d.lastProbeAt().toString(),
+                    AgentContainers.volumes(c), AgentContainers.network(c)));
         }
         rows.sort(Comparator.comparing(Results.Listed::containerName));
         return rows;

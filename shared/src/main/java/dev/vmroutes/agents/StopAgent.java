@@ -4,6 +4,8 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.AgentNetworks;
+import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.Labels;
 import dev.vmroutes.store.DeploymentRecords;
 import org.slf4j.Logger;
@@ -17,23 +19,30 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** Stops a managed container, removes it unless asked not to, and records that. */
-public record StopAgent(AgentContainers containers, DeploymentRecords records, Clock clock, Consumer<String> metrics) {
+public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentNetworks networks, DeploymentRecords records,
+                        Clock clock, Consumer<String> metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopAgent.class);
 
     public Results.Stopped stop(StopRequest request) {
         InspectContainerResponse container = containers.findManaged(request.containerName());
+        String agent = container.getConfig().getLabels().get(Labels.AGENT);
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
         containers.stop(container.getId(), request.remove());
         long stopMs = (System.nanoTime() - startNanos) / 1_000_000;
+        List<String> volumesRemoved = null;
+        if (request.remove()) {
+            networks.removeIfUnused(container.getHostConfig().getNetworkMode());
+            if (request.removeVolumes() && agent != null) volumesRemoved = volumes.removeAll(agent);
+        }
         String status = request.remove() ? "removed" : "stopped";
         // The container names its deployment: a read by key, never the eventually consistent name index.
         String deploymentId = container.getConfig().getLabels().get(Labels.DEPLOYMENT);
         if (deploymentId != null) records.change(deploymentId, d -> d.withStatus(status, clock.instant()));
         LOG.info("stopped {} (removed: {})", request.containerName(), request.remove());
-        metrics.accept(Metrics.operationLine("stop", container.getConfig().getLabels().get(Labels.AGENT), request.remove() ? "removed" : "stopped",
+        metrics.accept(Metrics.operationLine("stop", agent, request.remove() ? "removed" : "stopped",
                 List.of(new Results.Phase("stop", start, clock.instant(), stopMs)), (System.nanoTime() - startNanos) / 1_000_000, clock.instant()));
-        return new Results.Stopped(request.containerName(), request.remove());
+        return new Results.Stopped(request.containerName(), request.remove(), volumesRemoved);
     }
 }

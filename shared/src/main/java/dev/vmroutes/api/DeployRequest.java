@@ -16,6 +16,8 @@ import java.util.Map;
  * @param limits          the container's resources: the configured ceiling, or lower if asked
  * @param replace         once the new container is ready, stop and remove the agent's running ones
  * @param force           deploy even when the same commit and settings already run healthy
+ * @param volumes         the agent's volumes by short name and container path; null: those of its latest deployment
+ * @param network         the managed network to join (with the agent's name as its DNS alias); null: none shared
  */
 public record DeployRequest(
         RepoUrl repoUrl,
@@ -32,11 +34,14 @@ public record DeployRequest(
         Map<String, String> environment,
         ContainerLimits limits,
         boolean replace,
-        boolean force) {
+        boolean force,
+        Map<String, String> volumes,
+        String network) {
 
     public DeployRequest {
         startupCmd = List.copyOf(startupCmd);
         environment = Map.copyOf(environment);
+        volumes = volumes == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(volumes));
     }
 
     /** The secrets this request carries, for redaction. */
@@ -50,7 +55,7 @@ public record DeployRequest(
     /** This request with the referenced secrets read: the token and the key in memory, the references dropped. */
     public DeployRequest withSecrets(String token, String key) {
         return new DeployRequest(repoUrl, branch, agentName, token, sshKeyPath, key, null, null,
-                pythonVersion, exposePort, startupCmd, environment, limits, replace, force);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network);
     }
 
     @Override

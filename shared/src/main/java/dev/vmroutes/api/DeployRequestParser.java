@@ -29,7 +29,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
     private static final Pattern SECRET_ID = Pattern.compile("^[A-Za-z0-9/_+=.@:-]{1,2048}$");
     private static final Set<String> FIELDS = Set.of("repo_url", "branch", "agent_name", "auth_token", "ssh_key_path",
             "auth_token_secret", "ssh_key_secret", "python_version", "expose_port", "startup_cmd", "environment",
-            "memory_mb", "cpus", "pids_limit", "replace", "force");
+            "memory_mb", "cpus", "pids_limit", "replace", "force", "volumes", "network");
 
     public DeployRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) throw VmException.invalid("body", "must be a JSON object");
@@ -62,6 +62,11 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
         ContainerLimits limits = limits(body);
         boolean replace = flag(body, "replace", true);
         boolean force = flag(body, "force", false);
+        Map<String, String> volumes = VolumeRules.parse(body);
+        String network = optionalString(body, "network", null);
+        if (network != null && !AGENT_NAME.matcher(network).matches()) {
+            throw VmException.invalid("network", "must match " + AGENT_NAME.pattern());
+        }
 
         RepoUrl repoUrl = repoUrlPolicy.check(requiredString(body, "repo_url"));
         if (authToken != null && repoUrl.ssh()) throw VmException.invalid("auth_token", "is for https:// repositories; use ssh_key_path");
@@ -73,7 +78,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
             sshKeyPath = sshKeyPath(keyPathText);
         }
         return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, null, tokenSecret, keySecret,
-                pythonVersion, exposePort, startupCmd, environment, limits, replace, force);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network);
     }
 
     private static String secretId(JsonNode body, String field) {

@@ -44,10 +44,14 @@ public final class Results {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Listed(String containerId, String containerName, String status, String created, Map<String, Integer> ports,
-            String agentName, String deploymentId, String commitSha, String lastProbeOutcome, String lastProbeAt) {
+            String agentName, String deploymentId, String commitSha, String lastProbeOutcome, String lastProbeAt,
+            Map<String, String> volumes, String network) {
     }
 
-    public record Stopped(String stopped, boolean removed) {
+    /** @param volumesRemoved with {@code remove_volumes}: the agent's volumes deleted */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Stopped(String stopped, boolean removed, List<String> volumesRemoved) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -5,10 +5,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Set;
 
-/** A validated stop request: the container and whether to remove it (the spec's default: yes). */
-public record StopRequest(String containerName, boolean remove) {
+/**
+ * A validated stop request: the container and whether to remove it (the spec's default: yes).
+ *
+ * @param removeVolumes with {@code remove}: also delete the agent's volumes once no container of the agent uses them
+ */
+public record StopRequest(String containerName, boolean remove, boolean removeVolumes) {
 
-    private static final Set<String> FIELDS = Set.of("container_name", "remove");
+    private static final Set<String> FIELDS = Set.of("container_name", "remove", "remove_volumes");
+
+    public StopRequest(String containerName, boolean remove) {
+        this(containerName, remove, false);
+    }
 
     public StopRequest {
         ContainerNames.check(containerName);
@@ -27,6 +35,9 @@ public record StopRequest(String containerName, boolean remove) {
         if (remove != null && !remove.isNull() && !remove.isBoolean()) {
             throw VmException.invalid("remove", "must be true or false");
         }
-        return new StopRequest(name.textValue(), remove == null || remove.isNull() || remove.booleanValue());
+        boolean removing = remove == null || remove.isNull() || remove.booleanValue();
+        boolean removeVolumes = DeployRequestParser.flag(body, "remove_volumes", false);
+        if (removeVolumes && !removing) throw VmException.invalid("remove_volumes", "needs remove: true");
+        return new StopRequest(name.textValue(), removing, removeVolumes);
     }
 }

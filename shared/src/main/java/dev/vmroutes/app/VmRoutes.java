@@ -3,6 +3,7 @@ package dev.vmroutes.app;
 import com.github.dockerjava.api.DockerClient;
 import dev.vmroutes.agents.AgentOperations;
 import dev.vmroutes.api.DeployRequestParser;
+import dev.vmroutes.batch.Batches;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.config.VmConfig;
@@ -34,7 +35,8 @@ import java.util.function.Function;
  * functions and the local server build one per process; tests build their own.
  */
 public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
-                       DeployRequestParser parser, DeployPipeline deploy, Rollback rollback, AgentOperations agents)
+                       DeployRequestParser parser, DeployPipeline deploy, Rollback rollback, AgentOperations agents,
+                       Batches batches)
         implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
@@ -69,8 +71,9 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 config.keepImages(), metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, probe, config.sweepConcurrency(),
                 settings.buildTimeout(), clock, metrics);
-        return new VmRoutes(config, docker, buildDocker, store, parser, new DeployPipeline(stages),
-                new Rollback(stages, config.containerLimits()), agents);
+        DeployPipeline deploy = new DeployPipeline(stages);
+        return new VmRoutes(config, docker, buildDocker, store, parser, deploy, new Rollback(stages, config.containerLimits()),
+                agents, new Batches(deploy, agents.stop(), config.batchConcurrency()));
     }
 
     /** The embedded store without a table name; else DynamoDB, creating the table when missing outside Lambda (there the template owns it). */

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param onLambda      running as a Lambda function (the template owns the table there)
  * @param sweepInterval how often the local server sweeps; null: never
  * @param keepImages    how many of an agent's latest successful deployments keep their image
+ * @param batchConcurrency how many items of a batch run at once
  * @param apiToken      the local server's bearer token; null: none (loopback only)
  */
 public record VmConfig(
@@ -40,6 +41,7 @@ public record VmConfig(
         Duration sweepInterval,
         ContainerLimits containerLimits,
         int keepImages,
+        int batchConcurrency,
         String apiToken,
         String bindAddress) {
 
@@ -92,6 +94,7 @@ public record VmConfig(
                 interval == null ? null : read.seconds("VM_SWEEP_INTERVAL_SECONDS", 0),
                 new ContainerLimits(memoryMb * 1024 * 1024, cpuMillis * 1_000_000L, pids),
                 (int) read.whole("VM_KEEP_IMAGES", 3, 1),
+                (int) read.whole("VM_BATCH_CONCURRENCY", 4, 1),
                 token,
                 bind);
         String bindProblem = listenProblem(bind, token, onLambda);
@@ -103,7 +106,7 @@ public record VmConfig(
     /** This configuration listening on {@code address} (the server's command line may name one). */
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
-                gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, apiToken, address);
+                gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address);
         String problem = listenProblem(address, apiToken, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;

@@ -6,14 +6,15 @@ import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.docker.AgentContainers;
-import dev.vmroutes.docker.ContainerSpec;
 import dev.vmroutes.docker.Labels;
 import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.git.CloneSpec;
 import dev.vmroutes.image.ImageSpec;
 import dev.vmroutes.store.Deployment;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,7 +35,8 @@ public final class DeployPipeline {
         DeployRequest resolved = stages.resolveSecrets().resolve(request);
         List<Container> existing = stages.containers().ofAgent(resolved.agentName());
         Deployment.RunSettings settings = new Deployment.RunSettings(resolved.exposePort(), resolved.limits().memoryBytes(),
-                resolved.limits().nanoCpus(), resolved.limits().pids());
+                resolved.limits().nanoCpus(), resolved.limits().pids(),
+                resolved.volumes() != null ? resolved.volumes() : volumesOfNewest(existing), resolved.network());
         DeployRun run = stages.start("deploy", stages.record().begin(resolved.agentName(), resolved.repoUrl().url(),
                 resolved.branch(), settings, existing.stream().map(AgentContainers::name).toList()), Redactor.of(resolved.secrets()));
         try (Workspace work = Workspace.create()) {
@@ -42,12 +44,12 @@ public final class DeployPipeline {
             List<Container> running = stages.release().running(stages.containers().ofAgent(resolved.agentName()));
             if (resolved.replace() && !resolved.force()) {
                 Optional<InspectContainerResponse> same = run.phase("compare", () -> stages.findUnchanged()
-                        .find(running, image.tag(), resolved.exposePort(), resolved.limits(), resolved.environment()));
+                        .find(running, image.tag(), settings, resolved.environment()));
                 if (same.isPresent()) return unchanged(run, same.get(), image);
             }
             List<Container> toReplace = resolved.replace() ? running : List.of();
-            return stages.finished(run, stages.release().release(run, containerSpec(resolved, run, image.tag()),
-                    image.commit(), image.reused(), toReplace));
+            return stages.finished(run, stages.release().release(run,
+                    Stages.containerSpec(run, image.tag(), settings, resolved.environment()), image.commit(), image.reused(), toReplace));
         } catch (RuntimeException e) {
             throw stages.failed(run, e);
         }
@@ -69,8 +71,9 @@ public final class DeployPipeline {
         return new ImageSpec(r.pythonVersion(), r.exposePort(), r.startupCmd());
     }
 
-    private static ContainerSpec containerSpec(DeployRequest r, DeployRun run, String image) {
-        return new ContainerSpec(run.record().containerName(), image, r.agentName(), run.record().id(), r.exposePort(),
-                r.environment(), r.limits());
+    /** A deploy that does not name volumes mounts those of the agent's newest container, so its data carries over. */
+    private static Map<String, String> volumesOfNewest(List<Container> existing) {
+        return existing.stream().max(Comparator.comparing(c -> c.getCreated() == null ? 0L : c.getCreated()))
+                .map(AgentContainers::volumes).orElse(Map.of());
     }
 }

@@ -2,12 +2,12 @@ package dev.vmroutes.deploy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
-import dev.vmroutes.api.ContainerLimits;
 import dev.vmroutes.api.HealthRequest;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.Labels;
 import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.probe.HttpProbe;
+import dev.vmroutes.store.Deployment;
 
 import java.util.List;
 import java.util.Map;
@@ -21,22 +21,26 @@ import java.util.Optional;
  */
 record FindUnchanged(AgentContainers containers, HttpProbe probe) {
 
-    Optional<InspectContainerResponse> find(List<Container> running, String image, int port, ContainerLimits limits,
+    Optional<InspectContainerResponse> find(List<Container> running, String image, Deployment.RunSettings settings,
                                             Map<String, String> environment) {
         for (Container c : running) {
-            if (!image.equals(c.getImage()) || !String.valueOf(port).equals(c.getLabels().get(Labels.PORT))) continue;
+            if (!image.equals(c.getImage()) || !String.valueOf(settings.port()).equals(c.getLabels().get(Labels.PORT))
+                    || !settings.volumes().equals(AgentContainers.volumes(c))
+                    || !Objects.equals(settings.network(), AgentContainers.network(c))) {
+                continue;
+            }
             InspectContainerResponse state = containers.inspect(c.getId());
-            if (sameResources(state, limits) && containers.givenEnvironment(state).equals(environment) && healthy(state)) {
+            if (sameResources(state, settings) && containers.givenEnvironment(state).equals(environment) && healthy(state)) {
                 return Optional.of(state);
             }
         }
         return Optional.empty();
     }
 
-    private static boolean sameResources(InspectContainerResponse state, ContainerLimits limits) {
+    private static boolean sameResources(InspectContainerResponse state, Deployment.RunSettings settings) {
         var host = state.getHostConfig();
-        return Objects.equals(host.getMemory(), limits.memoryBytes()) && Objects.equals(host.getNanoCPUs(), limits.nanoCpus())
-                && Objects.equals(host.getPidsLimit(), limits.pids());
+        return Objects.equals(host.getMemory(), settings.memoryBytes()) && Objects.equals(host.getNanoCPUs(), settings.nanoCpus())
+                && Objects.equals(host.getPidsLimit(), settings.pids());
     }
 
     private boolean healthy(InspectContainerResponse state) {

@@ -5,6 +5,7 @@ import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.AgentNetworks;
 import dev.vmroutes.docker.ContainerLogs;
 import dev.vmroutes.docker.ContainerSpec;
 import dev.vmroutes.docker.Labels;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * old images. A container that would replace others and is not ready in time is a failure in
  * phase {@code ready} that carries its last log lines; what ran before keeps running untouched.
  */
-record Release(RunContainer runContainer, AwaitReady awaitReady, AgentContainers containers, ContainerLogs logs,
+record Release(RunContainer runContainer, AwaitReady awaitReady, AgentContainers containers, AgentNetworks networks, ContainerLogs logs,
                RecordDeployment recordDeployment, PruneImages pruneImages, DeploymentRecords records, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Release.class);
@@ -69,6 +70,7 @@ record Release(RunContainer runContainer, AwaitReady awaitReady, AgentContainers
                 retired.add(name);
                 String deploymentId = c.getLabels().get(Labels.DEPLOYMENT);
                 if (deploymentId != null) records.change(deploymentId, d -> d.replaced(byDeploymentId, clock.instant()));
+                if (c.getHostConfig() != null) networks.removeIfUnused(c.getHostConfig().getNetworkMode());
             } catch (RuntimeException e) {
                 LOG.warn("could not retire {} after deployment {} became ready: {}", name, byDeploymentId, Redactor.describe(e));
             }

@@ -85,9 +85,8 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
 
     private ContainerSpec containerSpec(DeployRun run, Deployment target, Map<String, String> environment) {
         Deployment.RunSettings s = target.settings();
-        ContainerLimits limits = new ContainerLimits(Math.min(s.memoryBytes(), ceiling.memoryBytes()),
-                Math.min(s.nanoCpus(), ceiling.nanoCpus()), Math.min(s.pids(), ceiling.pids()));
-        return new ContainerSpec(run.record().containerName(), target.image(), target.agentName(), run.record().id(),
-                s.port(), environment, limits);
+        Deployment.RunSettings capped = new Deployment.RunSettings(s.port(), Math.min(s.memoryBytes(), ceiling.memoryBytes()),
+                Math.min(s.nanoCpus(), ceiling.nanoCpus()), Math.min(s.pids(), ceiling.pids()), s.volumes(), s.network());
+        return Stages.containerSpec(run, target.image(), capped, environment);
     }
 }

@@ -1,12 +1,16 @@
 package dev.vmroutes.deploy;
 
 import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.AgentNetworks;
+import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.ContainerSpec;
 
-/** Creates the agent's container (hardened, labelled, its port published) and starts it. */
-record RunContainer(AgentContainers containers) {
+/** Makes what the agent's container needs (its volumes, its network), then creates it (hardened, labelled, its port published) and starts it. */
+record RunContainer(AgentContainers containers, AgentVolumes volumes, AgentNetworks networks) {
 
     void run(DeployRun run, ContainerSpec spec) {
+        spec.volumes().keySet().forEach(name -> volumes.ensure(spec.agentName(), name));
+        networks.ensure(AgentNetworks.dockerName(spec.network()));
         run.containerId(containers.create(spec));
         containers.start(run.containerId());
     }

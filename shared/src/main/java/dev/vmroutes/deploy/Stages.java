@@ -2,7 +2,11 @@ package dev.vmroutes.deploy;
 
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
+import dev.vmroutes.api.ContainerLimits;
 import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.AgentNetworks;
+import dev.vmroutes.docker.AgentVolumes;
+import dev.vmroutes.docker.ContainerSpec;
 import dev.vmroutes.docker.ContainerLogs;
 import dev.vmroutes.docker.Images;
 import dev.vmroutes.git.RepoCloner;
@@ -13,6 +17,7 @@ import dev.vmroutes.store.DeploymentRecords;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -40,17 +45,25 @@ public final class Stages {
     public Stages(Function<String, String> secrets, DeploymentRecords records, RepoCloner cloner, Images images,
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
                   Consumer<String> metrics, Clock clock) {
+        AgentNetworks networks = new AgentNetworks(containers.docker());
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, clock);
         this.produceImage = new ProduceImage(cloner, images);
         this.findUnchanged = new FindUnchanged(containers, probe);
-        this.release = new Release(new RunContainer(containers), new AwaitReady(containers, probe, readyTimeout), containers,
-                logs, record, new PruneImages(records, images, containers, keepImages, clock), records, clock);
+        this.release = new Release(new RunContainer(containers, new AgentVolumes(containers.docker()), networks),
+                new AwaitReady(containers, probe, readyTimeout), containers, networks, logs, record,
+                new PruneImages(records, images, containers, keepImages, clock), records, clock);
         this.containers = containers;
         this.records = records;
         this.images = images;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** The container a run makes: its record's name and id, the image, and how it runs. */
+    static ContainerSpec containerSpec(DeployRun run, String image, Deployment.RunSettings s, Map<String, String> environment) {
+        return new ContainerSpec(run.record().containerName(), image, run.record().agentName(), run.record().id(), s.port(),
+                environment, new ContainerLimits(s.memoryBytes(), s.nanoCpus(), s.pids()), s.volumes(), s.network());
     }
 
     DeployRun start(String operation, Deployment created, Redactor redactor) {

@@ -5,7 +5,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
@@ -39,6 +41,7 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
                 .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withExposedPorts(ExposedPort.tcp(spec.port()))
                 .withHostConfig(hostConfig(spec))
+                .withAliases(spec.network() == null ? List.of() : List.of(spec.agentName()))
                 .exec().getId());
     }
 
@@ -57,7 +60,9 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
                 .withPrivileged(false)
                 // An init as PID 1 passes SIGTERM on, so an agent that never handles it still stops at once.
                 .withInit(true)
-                .withNetworkMode("bridge")
+                .withNetworkMode(AgentNetworks.dockerName(spec.network()))
+                .withBinds(spec.volumes().entrySet().stream()
+                        .map(v -> new Bind(AgentVolumes.dockerName(spec.agentName(), v.getKey()), new Volume(v.getValue()))).toList())
                 .withSecurityOpts(List.of("no-new-privileges:true"))
                 .withCapDrop(Capability.ALL)
                 .withCapAdd(Capability.NET_BIND_SERVICE)
@@ -147,6 +152,24 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
         } catch (RuntimeException e) {
             LOG.error("could not remove container {} after a failed deploy: {}", containerId, Redactor.describe(e));
         }
+    }
+
+    /** The agent's volumes a listed container mounts, by short name: their container paths. */
+    public static Map<String, String> volumes(Container c) {
+        String prefix = "jules-" + c.getLabels().get(Labels.AGENT) + "-";
+        Map<String, String> volumes = new java.util.TreeMap<>();
+        if (c.getMounts() == null) return volumes;
+        for (var mount : c.getMounts()) {
+            if (mount.getName() != null && mount.getName().startsWith(prefix)) {
+                volumes.put(mount.getName().substring(prefix.length()), mount.getDestination());
+            }
+        }
+        return volumes;
+    }
+
+    /** The network a listed container's agent asked for; null when it shares none. */
+    public static String network(Container c) {
+        return c.getHostConfig() == null ? null : AgentNetworks.requested(c.getHostConfig().getNetworkMode());
     }
 
     /** The name a listed container goes by, without the engine's leading slash. */

@@ -44,8 +44,14 @@ public record Deployment(
         ports = ports == null ? Map.of() : Map.copyOf(ports);
     }
 
-    /** How the container runs: its agent port and resources. */
-    public record RunSettings(int port, long memoryBytes, long nanoCpus, long pids) {
+    /**
+     * How the container runs: its agent port, resources, volumes (short name: container path) and
+     * the network it asked for (null: none shared).
+     */
+    public record RunSettings(int port, long memoryBytes, long nanoCpus, long pids, Map<String, String> volumes, String network) {
+        public RunSettings {
+            volumes = volumes == null ? Map.of() : Map.copyOf(volumes);
+        }
     }
 
     public static Deployment building(String id, String agentName, String containerName, String repoUrl,

@@ -53,6 +53,10 @@ final class DeploymentItems {
             item.put("memory_bytes", number(d.settings().memoryBytes()));
             item.put("nano_cpus", number(d.settings().nanoCpus()));
             item.put("pids_limit", number(d.settings().pids()));
+            Map<String, AttributeValue> volumes = new HashMap<>();
+            d.settings().volumes().forEach((name, path) -> volumes.put(name, AttributeValue.fromS(path)));
+            item.put("volumes", AttributeValue.fromM(volumes));
+            putString(item, "network", d.settings().network());
         }
         putString(item, "rollback_of", d.rollbackOf());
         putInstant(item, "ready_at", d.readyAt());
@@ -85,7 +89,15 @@ final class DeploymentItems {
     private static Deployment.RunSettings settings(Map<String, AttributeValue> item) {
         if (!item.containsKey("port")) return null;
         return new Deployment.RunSettings(Integer.parseInt(item.get("port").n()), Long.parseLong(item.get("memory_bytes").n()),
-                Long.parseLong(item.get("nano_cpus").n()), Long.parseLong(item.get("pids_limit").n()));
+                Long.parseLong(item.get("nano_cpus").n()), Long.parseLong(item.get("pids_limit").n()), volumes(item),
+                string(item, "network"));
+    }
+
+    private static Map<String, String> volumes(Map<String, AttributeValue> item) {
+        Map<String, String> volumes = new HashMap<>();
+        AttributeValue value = item.get("volumes");
+        if (value != null && value.hasM()) value.m().forEach((name, path) -> volumes.put(name, path.s()));
+        return volumes;
     }
 
     private static AttributeValue number(long value) {

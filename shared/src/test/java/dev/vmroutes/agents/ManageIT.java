@@ -87,12 +87,12 @@ class ManageIT {
     void stop_withoutRemove_twice_keepsTheContainer_thenRemove_thenStopAgainIs404() {
         Results.Deployed d = deploy("stopper");
 
-        assertThat(env.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
-        assertThat(env.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false));
+        assertThat(env.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false, null));
+        assertThat(env.stop(stopBody(d.containerName(), false))).isEqualTo(new Results.Stopped(d.containerName(), false, null));
         assertThat(env.docker.inspectContainerCmd(d.containerId()).exec().getState().getStatus()).isEqualTo("exited");
         assertThat(env.store.get(d.deploymentId()).orElseThrow().status()).isEqualTo("stopped");
 
-        assertThat(env.stop(stopBody(d.containerName(), null))).isEqualTo(new Results.Stopped(d.containerName(), true));
+        assertThat(env.stop(stopBody(d.containerName(), null))).isEqualTo(new Results.Stopped(d.containerName(), true, null));
         assertThat(env.agentContainers("stopper")).isEmpty();
         assertThat(env.store.get(d.deploymentId()).orElseThrow().status()).isEqualTo("removed");
 

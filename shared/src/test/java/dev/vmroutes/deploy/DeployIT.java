@@ -203,7 +203,8 @@ class DeployIT {
             assertThat(host.getNanoCPUs()).isEqualTo(1_000_000_000L);
             assertThat(host.getPidsLimit()).isEqualTo(256L);
             assertThat(host.getBinds()).isNullOrEmpty();
-            assertThat(host.getNetworkMode()).isEqualTo("bridge");
+            assertThat(host.getNetworkMode()).isEqualTo("jules-isolated");
+            assertThat(host.getInit()).isTrue();
         } finally {
             env.removeAgentContainers(agent);
         }

@@ -75,8 +75,10 @@ class LifecycleIT {
 
     @Test
     void logs_ofAnAgentThatCrashed_holdItsLastLines_alsoOnceStopped() throws Exception {
-        repo("crash", String.join("\n", "import sys",
+        // The engine stamps each stream as it reads it: a pause keeps the two lines' order certain.
+        repo("crash", String.join("\n", "import sys, time",
                 "print('starting up', flush=True)",
+                "time.sleep(0.3)",
                 "print('config missing: cannot go on', file=sys.stderr, flush=True)",
                 "sys.exit(3)", ""));
         Results.Deployed d = env.deploy(body("crash", "crasher"));

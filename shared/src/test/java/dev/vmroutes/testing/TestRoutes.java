@@ -143,6 +143,11 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
         return routes.deploy().deploy(routes.parser().parse(body));
     }
 
+    /** Removes the agent's containers after the class, for agents deployed other than through {@link #deploy}. */
+    public void removeAfterwards(String agent) {
+        agents.add(agent);
+    }
+
     public Results.Stopped stop(JsonNode body) {
         return routes.agents().stop().stop(StopRequest.parse(body));
     }

@@ -54,7 +54,7 @@ final class Priming implements Resource {
         }
         try {
             json.writeValueAsString(List.of(new Results.Listed("id", "name", "running", "2026-01-01T00:00:00Z",
-                    Map.of("8080/tcp", 1), "agent", "d", "c", null, null)));
+                    Map.of("8080/tcp", 1), "agent", "d", "c", null, null, Map.of("data", "/data"), null)));
         } catch (Exception e) {
             LOG.info("priming serialization failed: {}", e.getMessage());
         }

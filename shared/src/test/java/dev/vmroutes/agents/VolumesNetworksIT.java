@@ -1,0 +1,155 @@
+package dev.vmroutes.agents;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.RollbackRequest;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.TestRoutes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** An agent's volumes and networks on the real engine. */
+class VolumesNetworksIT {
+
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
+
+    /** Appends its version to /data/versions.txt when it starts, and answers with the whole file. */
+    static String notesAgent(String version) {
+        return String.join("\n",
+                "import http.server, os",
+                "with open('/data/versions.txt', 'a') as f:",
+                "    f.write('" + version + "\\n')",
+                "class Handler(http.server.BaseHTTPRequestHandler):",
+                "    def do_GET(self):",
+                "        with open('/data/versions.txt', 'rb') as f:",
+                "            body = f.read()",
+                "        self.send_response(200)",
+                "        self.send_header('Content-Length', str(len(body)))",
+                "        self.end_headers()",
+                "        self.wfile.write(body)",
+                "    def log_message(self, *args):",
+                "        pass",
+                "http.server.ThreadingHTTPServer(('0.0.0.0', 8080), Handler).serve_forever()",
+                "");
+    }
+
+    static String get(Results.Deployed d) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.ports().get("8080/tcp") + "/"))
+                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void volume_keepsWhatTheAgentWrote_acrossARedeployAndARollback_untilRemoved() throws Exception {
+        String agent = "notes";
+        AgentRepo repo = AgentRepo.create(env.dir, "notes", Map.of("main.py", notesAgent("v1")));
+        env.git.serve("notes", repo.repository());
+        ObjectNode body = TestRoutes.JSON.createObjectNode().put("repo_url", env.git.url("notes")).put("agent_name", agent)
+                .put("auth_token", env.token);
+        ObjectNode withVolume = body.deepCopy();
+        withVolume.putObject("volumes").put("data", "/data");
+        Results.Deployed v1 = env.deploy(withVolume);
+        assertThat(get(v1)).isEqualTo("v1\n");
+
+        repo.commit(Map.of("main.py", notesAgent("v2")));
+        Results.Deployed v2 = env.deploy(body); // no volumes named: the agent's carry over
+        assertThat(get(v2)).isEqualTo("v1\nv2\n");
+        assertThat(env.list()).filteredOn(r -> r.containerName().equals(v2.containerName()))
+                .singleElement().satisfies(r -> assertThat(r.volumes()).isEqualTo(Map.of("data", "/data")));
+        assertThat(env.store.get(v2.deploymentId()).orElseThrow().settings().volumes()).isEqualTo(Map.of("data", "/data"));
+
+        Results.Deployed back = env.routes.rollback().rollback(RollbackRequest.parse(TestRoutes.JSON.createObjectNode().put("agent_name", agent)));
+        assertThat(get(back)).isEqualTo("v1\nv2\nv1\n");
+
+        Results.Stopped stopped = env.stop(TestRoutes.JSON.createObjectNode().put("container_name", back.containerName())
+                .put("remove", true).put("remove_volumes", true));
+        assertThat(stopped.volumesRemoved()).containsExactly("jules-notes-data");
+        assertThatThrownBy(() -> env.docker.inspectVolumeCmd("jules-notes-data").exec()).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void volumes_thatAreHostPathsOtherAgentsOrSystemDirectories_are400_andCreateNothing() {
+        String agent = "greedy";
+        Map<String, String> refused = Map.of("/var/lib/docker", "/data", "jules-notes-data", "/data", "etc", "/etc",
+                "proc", "/proc/self", "app", "/app", "relative", "data", "up", "/data/../etc");
+        refused.forEach((name, path) -> {
+            ObjectNode body = env.body(agent);
+            body.putObject("volumes").put(name, path);
+            assertThatThrownBy(() -> env.deploy(body)).as(name + " -> " + path)
+                    .isInstanceOfSatisfying(VmException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(VmException.Kind.INVALID);
+                        assertThat(e.detail()).startsWith("volumes");
+                    });
+        });
+        assertThat(env.agentContainers(agent)).isEmpty();
+        assertThat(env.docker.listVolumesCmd().withFilter("label", java.util.List.of("jules.agent=" + agent)).exec().getVolumes())
+                .isNullOrEmpty();
+        assertThat(env.store.list()).noneMatch(d -> agent.equals(d.agentName()));
+    }
+
+    @Test
+    void agentsOnOneNetwork_reachEachOtherByName_andNoOneElseReachesThem() throws Exception {
+        Results.Deployed a = env.deploy(env.body("team-a").put("network", "team"));
+        Results.Deployed b = env.deploy(env.body("team-b").put("network", "team"));
+        Results.Deployed outsider = env.deploy(env.body("outsider").put("network", "other"));
+        Results.Deployed loner = env.deploy(env.body("loner"));
+        Results.Deployed loner2 = env.deploy(env.body("loner-2"));
+        String bAddress = env.docker.inspectContainerCmd(b.containerId()).exec().getNetworkSettings().getNetworks()
+                .get("jules-net-team").getIpAddress();
+        String loner2Address = env.docker.inspectContainerCmd(loner2.containerId()).exec().getNetworkSettings().getNetworks()
+                .get("jules-isolated").getIpAddress();
+
+        assertThat(fetch(a, "http://team-b:8080/health")).startsWith("200 ");
+        assertThat(fetch(outsider, "http://team-b:8080/health")).startsWith("error").containsPattern("resolution|not known");
+        assertThat(fetch(loner, "http://team-b:8080/health")).startsWith("error").containsPattern("resolution|not known");
+        assertThat(fetch(outsider, "http://" + bAddress + ":8080/health")).startsWith("error");
+        assertThat(fetch(loner, "http://" + bAddress + ":8080/health")).startsWith("error");
+        assertThat(fetch(loner, "http://" + loner2Address + ":8080/health")).as("agents without a network share none").startsWith("error");
+        assertThat(env.list()).filteredOn(r -> r.containerName().equals(a.containerName()))
+                .singleElement().satisfies(r -> assertThat(r.network()).isEqualTo("team"));
+
+        env.stop(TestRoutes.JSON.createObjectNode().put("container_name", a.containerName()));
+        assertThat(env.docker.inspectNetworkCmd().withNetworkId("jules-net-team").exec()).isNotNull();
+        env.stop(TestRoutes.JSON.createObjectNode().put("container_name", b.containerName()));
+        assertThatThrownBy(() -> env.docker.inspectNetworkCmd().withNetworkId("jules-net-team").exec())
+                .as("the network goes with its last agent").isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> env.deploy(env.body("bad-net").put("network", "../host")))
+                .isInstanceOfSatisfying(VmException.class, e -> assertThat(e.detail()).startsWith("network: "));
+    }
+
+    /** Runs a GET from inside the agent's container: "200 <body>", or "error <reason>". */
+    static String fetch(Results.Deployed from, String url) throws Exception {
+        String script = String.join("\n",
+                "import sys, urllib.request",
+                "try:",
+                "    r = urllib.request.urlopen(sys.argv[1], timeout=2)",
+                "    print(r.status, r.read().decode())",
+                "except Exception as e:",
+                "    print('error', type(e).__name__, e)");
+        String exec = env.docker.execCreateCmd(from.containerId()).withCmd("python", "-c", script, url)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        StringBuilder out = new StringBuilder();
+        env.docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                out.append(new String(frame.getPayload()));
+            }
+        }).awaitCompletion(15, TimeUnit.SECONDS);
+        return out.toString().strip();
+    }
+}
