@@ -103,6 +103,19 @@ class LocalServerIT {
         assertThat(JSON.readTree(badTail.body()).get("detail").asText()).startsWith("tail: ");
         assertThat(send("GET", "/api/v1/vm/logs/jules-agent-nobody-1", null).statusCode()).isEqualTo(404);
 
+        HttpResponse<String> badBatch = send("POST", "/api/v1/vm/batch/deploy",
+                "{\"deployments\": [{\"repo_url\": \"https://example.invalid/a.git\", \"agent_name\": \"ok\"}, {\"agent_name\": \"b\"}]}");
+        assertThat(badBatch.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badBatch.body()).get("detail").asText()).startsWith("deployments[0].repo_url: ");
+
+        HttpResponse<String> unknownStops = send("POST", "/api/v1/vm/batch/stop",
+                "{\"containers\": [{\"container_name\": \"jules-agent-nobody-1\"}, {\"container_name\": \"jules-agent-nobody-2\"}]}");
+        assertThat(unknownStops.statusCode()).isEqualTo(200);
+        JsonNode results = JSON.readTree(unknownStops.body()).get("results");
+        assertThat(results.findValuesAsText("index")).containsExactly("0", "1");
+        assertThat(results.findValuesAsText("status")).containsExactly("404", "404");
+        assertThat(results.get(1).get("body").get("detail").asText()).contains("jules-agent-nobody-2");
+
         HttpResponse<String> badRollback = send("POST", "/api/v1/vm/rollback", "{\"agent_name\": \"a\", \"deployment_id\": 7}");
         assertThat(badRollback.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badRollback.body()).get("detail").asText()).startsWith("deployment_id: ");

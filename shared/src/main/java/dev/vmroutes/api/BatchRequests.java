@@ -23,23 +23,19 @@ public final class BatchRequests {
 
     /** {@code {"deployments": [<deploy body>, ...]}}; one agent appears at most once. */
     public static List<DeployRequest> deploys(JsonNode body, DeployRequestParser parser) {
-        List<DeployRequest> requests = items(body, "deployments", MAX_DEPLOYS, parser::parse);
-        Set<String> agents = new HashSet<>();
-        for (int i = 0; i < requests.size(); i++) {
-            if (!agents.add(requests.get(i).agentName())) {
-                throw VmException.invalid("deployments[" + i + "].agent_name", "appears more than once in the batch");
-            }
-        }
-        return requests;
+        return unique(items(body, "deployments", MAX_DEPLOYS, parser::parse), DeployRequest::agentName, "deployments", "agent_name");
     }
 
     /** {@code {"containers": [<stop body>, ...]}}; one container appears at most once. */
     public static List<StopRequest> stops(JsonNode body) {
-        List<StopRequest> requests = items(body, "containers", MAX_STOPS, StopRequest::parse);
-        Set<String> names = new HashSet<>();
+        return unique(items(body, "containers", MAX_STOPS, StopRequest::parse), StopRequest::containerName, "containers", "container_name");
+    }
+
+    private static <T> List<T> unique(List<T> requests, Function<T, String> key, String field, String keyField) {
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < requests.size(); i++) {
-            if (!names.add(requests.get(i).containerName())) {
-                throw VmException.invalid("containers[" + i + "].container_name", "appears more than once in the batch");
+            if (!seen.add(key.apply(requests.get(i)))) {
+                throw VmException.invalid(field + "[" + i + "]." + keyField, "appears more than once in the batch");
             }
         }
         return requests;

@@ -131,6 +131,16 @@ class LambdaHandlersIT {
         assertThat(body(stop).get("detail").asText()).contains("not found");
         assertThat(invoke(new HealthFunction(), event("health.json")).get("statusCode").asInt()).isEqualTo(404);
         assertThat(invoke(new LogsFunction(), event("logs.json")).get("statusCode").asInt()).isEqualTo(404);
+        ObjectNode batchDeploy = event("batch-deploy.json");
+        ObjectNode batchBody = (ObjectNode) JSON.readTree(batchDeploy.get("body").asText());
+        for (JsonNode item : batchBody.get("deployments")) ((ObjectNode) item).put("repo_url", "https://git.example.invalid/agent.git");
+        batchDeploy.put("body", batchBody.toString());
+        JsonNode batch = invoke(new BatchDeployFunction(), batchDeploy);
+        assertThat(batch.get("statusCode").asInt()).isEqualTo(400);
+        assertThat(body(batch).get("detail").asText()).isEqualTo("deployments[0].repo_url: host does not resolve");
+        JsonNode stops = invoke(new BatchStopFunction(), event("batch-stop.json"));
+        assertThat(stops.get("statusCode").asInt()).as(stops.toString()).isEqualTo(200);
+        assertThat(body(stops).get("results").findValuesAsText("status")).containsExactly("404", "404");
         JsonNode rollback = invoke(new RollbackFunction(), event("rollback.json"));
         assertThat(rollback.get("statusCode").asInt()).isEqualTo(404);
         assertThat(body(rollback).get("detail").asText()).contains("roll back to");

@@ -1,0 +1,132 @@
+package dev.vmroutes.functions.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.TokenGitServer;
+
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A batch deploy of ten agents (POST /api/v1/vm/batch/deploy) against the same ten deploys sent
+ * one after another (POST /api/v1/vm/deploy, each waiting for the one before), on the local
+ * server, from the same repository and commit: its image is built once beforehand, so both sides
+ * reuse it and the work is what every agent needs, a container started and ready. Fresh agent
+ * names every round, so no deploy finds its agent unchanged; the two sides alternate which goes
+ * first. Run through scripts/bench-batch.
+ */
+public final class BatchBench {
+
+    static final int AGENTS = 10;
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out; // the table; everything else (progress, the Git server's log) goes to stderr
+        System.setOut(System.err);
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        Path root = Path.of(System.getProperty("vmroutes.root", "."));
+        Path dir = Files.createTempDirectory("bench-batch");
+        AgentRepo repo = AgentRepo.httpAgent(dir, "agent");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ProcessBuilder serverCommand = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", root.resolve("functions/target/vm-routes-functions-1.0.0-SNAPSHOT-local.jar").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+        serverCommand.environment().putAll(Map.of("PORT", Integer.toString(port), "VM_DATA_DIR", dir.resolve("data").toString(),
+                "VM_GIT_ALLOWED_HOSTS", "127.0.0.1"));
+        Process server = serverCommand.start();
+        List<Double> sequential = new ArrayList<>();
+        List<Double> batched = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try (TokenGitServer git = new TokenGitServer(DeployBench.TOKEN)) {
+            git.serve("agent", repo.repository());
+            DeployBench.awaitServer(port);
+            // Build the image once; every deploy below reuses it.
+            post(port, "/api/v1/vm/deploy", body(git, "bench-batch-warm-up"));
+            for (int round = 1; round <= rounds; round++) {
+                double one = 0, all = 0;
+                for (int side = 0; side < 2; side++) {
+                    boolean batchSide = (round + side) % 2 == 0;
+                    String prefix = "bench-" + (batchSide ? "b" : "s") + round + "-";
+                    long start = System.nanoTime();
+                    if (batchSide) {
+                        ObjectNode request = DeployBench.JSON.createObjectNode();
+                        ArrayNode items = request.putArray("deployments");
+                        for (int i = 0; i < AGENTS; i++) items.add(body(git, prefix + i));
+                        JsonNode answer = post(port, "/api/v1/vm/batch/deploy", request);
+                        for (JsonNode item : answer.get("results")) {
+                            if (item.get("status").asInt() != 200) throw new IllegalStateException("batch item failed: " + item);
+                        }
+                        all = DeployBench.ms(System.nanoTime() - start);
+                    } else {
+                        for (int i = 0; i < AGENTS; i++) post(port, "/api/v1/vm/deploy", body(git, prefix + i));
+                        one = DeployBench.ms(System.nanoTime() - start);
+                    }
+                    stopAll(port, prefix);
+                }
+                sequential.add(one);
+                batched.add(all);
+                ratios.add(all / one);
+                System.err.printf(Locale.ROOT, "round %d: %d deploys one after another %.0f ms, one batch %.0f ms (%.2fx)%n",
+                        round, AGENTS, one, all, all / one);
+            }
+            stopAll(port, "bench-batch-warm-up");
+        } finally {
+            server.destroy();
+            server.waitFor(20, TimeUnit.SECONDS);
+        }
+        out.printf(Locale.ROOT, "%nBatch deploy of %d agents (same repository and commit, image reused, "
+                        + "VM_BATCH_CONCURRENCY default 4) against %d single deploys one after another: %d rounds, medians%n",
+                AGENTS, AGENTS, rounds);
+        out.printf(Locale.ROOT, "  one after another %.0f ms, one batch %.0f ms; batch / one after another %.2fx "
+                + "(median of the per-round ratios); target <= 0.50x: %s%n", median(sequential), median(batched), median(ratios),
+                median(ratios) <= 0.5 ? "met" : "NOT met");
+        out.println("  the local server's log: " + dir.resolve("server.log"));
+    }
+
+    static ObjectNode body(TokenGitServer git, String agent) {
+        return DeployBench.JSON.createObjectNode().put("repo_url", git.url("agent")).put("agent_name", agent)
+                .put("auth_token", DeployBench.TOKEN);
+    }
+
+    static JsonNode post(int port, String path, JsonNode body) throws Exception {
+        HttpResponse<String> response = DeployBench.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        return DeployBench.JSON.readTree(response.body());
+    }
+
+    /** Removes every container of the agents whose names start with {@code prefix}, in one batch stop (outside any timing). */
+    static void stopAll(int port, String prefix) throws Exception {
+        JsonNode rows = DeployBench.JSON.readTree(DeployBench.HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/vm/list")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        ObjectNode request = DeployBench.JSON.createObjectNode();
+        ArrayNode items = request.putArray("containers");
+        for (JsonNode row : rows) {
+            if (row.path("agent_name").asText().startsWith(prefix)) {
+                items.add(DeployBench.JSON.createObjectNode().put("container_name", row.get("container_name").asText()));
+            }
+        }
+        if (!items.isEmpty()) post(port, "/api/v1/vm/batch/stop", request);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
