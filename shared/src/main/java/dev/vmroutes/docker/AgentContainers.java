@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import dev.vmroutes.api.ContainerNames;
@@ -69,7 +70,9 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
                 .withMemory(spec.limits().memoryBytes())
                 .withMemorySwap(spec.limits().memoryBytes())
                 .withNanoCPUs(spec.limits().nanoCpus())
-                .withPidsLimit(spec.limits().pids());
+                .withPidsLimit(spec.limits().pids())
+                // Capped output: an agent that prints in a loop keeps at most 3 x 10 MB on the host.
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "3")));
     }
 
     /** The named container if it exists, carries our label and has exactly that name; else not found. */
@@ -101,6 +104,17 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
                         .withLabelFilter(Map.of(Labels.MANAGED, "true")).exec())
                 .stream().filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(Labels.MANAGED)))
                 .toList();
+    }
+
+    /** Whether a container of that exact name exists now. */
+    public boolean exists(String name) {
+        return EngineErrors.call(() -> {
+            try {
+                return ("/" + name).equals(docker.inspectContainerCmd(name).exec().getName());
+            } catch (NotFoundException e) {
+                return false;
+            }
+        });
     }
 
     /** The agent's managed containers, running or not, from one engine call. */

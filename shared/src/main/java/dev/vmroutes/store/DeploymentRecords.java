@@ -71,13 +71,18 @@ public final class DeploymentRecords {
         }
     }
 
-    /** Applies {@code change} to the record {@code id} as read now (a consistent read by key), again while other writers win. */
+    /**
+     * Applies {@code change} to the record {@code id} as read now (a consistent read by key), again
+     * while other writers win; a change that returns the record as it was writes nothing.
+     */
     public void change(String id, UnaryOperator<Deployment> change) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Deployment> current = get(id);
             if (current.isEmpty()) return;
+            Deployment changed = change.apply(current.get());
+            if (changed == current.get()) return;
             try {
-                update(change.apply(current.get()));
+                update(changed);
                 return;
             } catch (DeploymentStore.ConflictingWriteException raced) {
                 backOff(attempt);
