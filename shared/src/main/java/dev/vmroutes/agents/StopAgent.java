@@ -7,6 +7,7 @@ import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.AgentNetworks;
 import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.Labels;
+import dev.vmroutes.store.Deployment;
 import dev.vmroutes.store.DeploymentRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +30,24 @@ public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentN
         String agent = container.getConfig().getLabels().get(Labels.AGENT);
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
-        containers.stop(container.getId(), request.remove());
+        String status = request.remove() ? "removed" : "stopped";
+        // The container names its deployment: a read by key, never the eventually consistent name index. The
+        // record says so before the engine acts, so a deploy still waiting on this container learns that a stop ended it.
+        String deploymentId = container.getConfig().getLabels().get(Labels.DEPLOYMENT);
+        String before = deploymentId == null ? null : records.get(deploymentId).map(Deployment::status).orElse(null);
+        if (before != null) records.change(deploymentId, d -> d.withStatus(status, clock.instant()));
+        try {
+            containers.stop(container.getId(), request.remove());
+        } catch (RuntimeException e) {
+            if (before != null) records.change(deploymentId, d -> d.withStatus(before, clock.instant()));
+            throw e;
+        }
         long stopMs = (System.nanoTime() - startNanos) / 1_000_000;
         List<String> volumesRemoved = null;
         if (request.remove()) {
             networks.removeIfUnused(container.getHostConfig().getNetworkMode());
             if (request.removeVolumes() && agent != null) volumesRemoved = volumes.removeAll(agent);
         }
-        String status = request.remove() ? "removed" : "stopped";
-        // The container names its deployment: a read by key, never the eventually consistent name index.
-        String deploymentId = container.getConfig().getLabels().get(Labels.DEPLOYMENT);
-        if (deploymentId != null) records.change(deploymentId, d -> d.withStatus(status, clock.instant()));
         LOG.info("stopped {} (removed: {})", request.containerName(), request.remove());
         metrics.accept(Metrics.operationLine("stop", agent, request.remove() ? "removed" : "stopped",
                 List.of(new Results.Phase("stop", start, clock.instant(), stopMs)), (System.nanoTime() - startNanos) / 1_000_000, clock.instant()));

@@ -68,7 +68,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         Stages stages = new Stages(secrets, records,
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
                 new Images(docker, buildDocker, settings.buildTimeout()), containers, logs, probe, config.readyTimeout(),
-                config.keepImages(), metrics, clock);
+                config.keepImages(), config.gitTimeout().plus(settings.buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
+                metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, probe, config.sweepConcurrency(),
                 settings.buildTimeout(), clock, metrics);
         DeployPipeline deploy = new DeployPipeline(stages);

@@ -33,11 +33,21 @@ public final class DeployPipeline {
 
     public Results.Deployed deploy(DeployRequest request) {
         DeployRequest resolved = stages.resolveSecrets().resolve(request);
+        String id = RecordDeployment.newId();
+        stages.lock(resolved.agentName(), id);
+        try {
+            return deploy(resolved, id);
+        } finally {
+            stages.unlock(resolved.agentName(), id);
+        }
+    }
+
+    private Results.Deployed deploy(DeployRequest resolved, String id) {
         List<Container> existing = stages.containers().ofAgent(resolved.agentName());
         Deployment.RunSettings settings = new Deployment.RunSettings(resolved.exposePort(), resolved.limits().memoryBytes(),
                 resolved.limits().nanoCpus(), resolved.limits().pids(),
                 resolved.volumes() != null ? resolved.volumes() : volumesOfNewest(existing), resolved.network());
-        DeployRun run = stages.start("deploy", stages.record().begin(resolved.agentName(), resolved.repoUrl().url(),
+        DeployRun run = stages.start("deploy", stages.record().begin(id, resolved.agentName(), resolved.repoUrl().url(),
                 resolved.branch(), settings, existing.stream().map(AgentContainers::name).toList()), Redactor.of(resolved.secrets()));
         try (Workspace work = Workspace.create()) {
             var image = stages.produceImage().produce(run, cloneSpec(resolved), imageSpec(resolved), work.path());

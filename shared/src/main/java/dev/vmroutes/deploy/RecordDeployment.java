@@ -15,23 +15,29 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.UUID;
 
 /** A deploy's record: created as {@code building}, then what ran, or the phase it failed in and why (redacted). */
 record RecordDeployment(DeploymentRecords records, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordDeployment.class);
+    private static final java.util.Set<String> STOPPED = java.util.Set.of("stopped", "removed");
 
-    Deployment begin(String agent, String repoUrl, String branch, Deployment.RunSettings settings, Collection<String> takenNames) {
+    Deployment begin(String id, String agent, String repoUrl, String branch, Deployment.RunSettings settings,
+                     Collection<String> takenNames) {
         Instant now = clock.instant();
-        return records.create(Deployment.building(UUID.randomUUID().toString(), agent, containerName(agent, now, takenNames),
-                repoUrl, branch, settings, now));
+        return records.create(Deployment.building(id, agent, containerName(agent, now, takenNames), repoUrl, branch, settings, now));
     }
 
-    Deployment beginRollback(Deployment target, Collection<String> takenNames) {
+    Deployment beginRollback(String id, Deployment target, Collection<String> takenNames) {
         Instant now = clock.instant();
-        return records.create(Deployment.rollingBack(UUID.randomUUID().toString(),
-                containerName(target.agentName(), now, takenNames), target, now));
+        return records.create(Deployment.rollingBack(id, containerName(target.agentName(), now, takenNames), target, now));
+    }
+
+    /** A new deployment's id. */
+    static String newId() {
+        return UUID.randomUUID().toString();
     }
 
     /**
@@ -53,6 +59,18 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
         LOG.info("deployed {} ({}) commit {} image {} status {} ready {}", record.containerName(), record.id(), commit, image,
                 status, readiness.ready());
         return record;
+    }
+
+    /**
+     * Whether a stop request found the deploy's container and recorded it stopped or removed: then
+     * the stop wins. Empty also when the record cannot be read (the failure at hand is reported).
+     */
+    Optional<String> endedByStop(DeployRun run) {
+        try {
+            return records.get(run.record().id()).map(Deployment::status).filter(STOPPED::contains);
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** Drops the record of a deploy that changed nothing. */

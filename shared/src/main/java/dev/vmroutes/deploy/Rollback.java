@@ -27,6 +27,16 @@ import java.util.Optional;
 public record Rollback(Stages stages, ContainerLimits ceiling) {
 
     public Results.Deployed rollback(RollbackRequest request) {
+        String id = RecordDeployment.newId();
+        stages.lock(request.agentName(), id);
+        try {
+            return rollback(request, id);
+        } finally {
+            stages.unlock(request.agentName(), id);
+        }
+    }
+
+    private Results.Deployed rollback(RollbackRequest request, String id) {
         String agent = request.agentName();
         List<Container> existing = stages.containers().ofAgent(agent);
         Deployment target = target(request, existing);
@@ -38,7 +48,7 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
             throw VmException.conflict("deployment " + target.id() + " has no recorded settings to run it again with");
         }
         Map<String, String> environment = request.environment() != null ? request.environment() : environmentOf(existing);
-        DeployRun run = stages.start("rollback", stages.record().beginRollback(target,
+        DeployRun run = stages.start("rollback", stages.record().beginRollback(id, target,
                 existing.stream().map(AgentContainers::name).toList()), Redactor.of(List.of()));
         run.commit(target.commitSha());
         try {

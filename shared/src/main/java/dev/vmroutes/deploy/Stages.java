@@ -2,6 +2,7 @@ package dev.vmroutes.deploy;
 
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
+import dev.vmroutes.api.VmException;
 import dev.vmroutes.api.ContainerLimits;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.AgentNetworks;
@@ -18,6 +19,7 @@ import dev.vmroutes.store.DeploymentRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -36,15 +38,18 @@ public final class Stages {
     private final DeploymentRecords records;
     private final Images images;
     private final Consumer<String> metrics;
+    private final Duration lockFor;
     private final Clock clock;
 
     /**
      * @param keepImages how many of an agent's latest successful deployments keep their image
+     * @param lockFor    how long an agent's deploy lock lasts: longer than any deploy can take
      * @param metrics    where metric lines go (standard output on Lambda)
      */
     public Stages(Function<String, String> secrets, DeploymentRecords records, RepoCloner cloner, Images images,
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
-                  Consumer<String> metrics, Clock clock) {
+                  Duration lockFor, Consumer<String> metrics, Clock clock) {
+        this.lockFor = lockFor;
         AgentNetworks networks = new AgentNetworks(containers.docker());
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, clock);
@@ -66,6 +71,15 @@ public final class Stages {
                 environment, new ContainerLimits(s.memoryBytes(), s.nanoCpus(), s.pids()), s.volumes(), s.network());
     }
 
+    /** One deploy or rollback per agent at a time; a second one is a conflict naming the first. */
+    void lock(String agent, String deploymentId) {
+        records.lockAgent(agent, deploymentId, clock.instant().plus(lockFor), clock.instant());
+    }
+
+    void unlock(String agent, String deploymentId) {
+        records.unlockAgent(agent, deploymentId);
+    }
+
     DeployRun start(String operation, Deployment created, Redactor redactor) {
         return new DeployRun(operation, created, redactor, clock);
     }
@@ -80,6 +94,16 @@ public final class Stages {
 
     /** Removes the container the run made, records why it failed, writes its metric line; returns what to tell the caller. */
     RuntimeException failed(DeployRun run, RuntimeException error) {
+        Optional<String> stoppedAs = record.endedByStop(run);
+        if (stoppedAs.isPresent()) {
+            // A stop found the new container meanwhile: what it asked for holds, whatever the deploy did after it.
+            if ("removed".equals(stoppedAs.get())) containers.removeQuietly(run.containerId());
+            else containers.stopQuietly(run.containerId());
+            metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "stopped", run.phases(),
+                    run.elapsedMs(), clock.instant()));
+            return VmException.conflict("deployment " + run.record().id() + " was " + stoppedAs.get()
+                    + " by a stop request while it deployed");
+        }
         containers.removeQuietly(run.containerId());
         RuntimeException answer = record.fail(run, error);
         metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "failed", run.phases(),

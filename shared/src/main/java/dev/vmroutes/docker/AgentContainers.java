@@ -156,6 +156,16 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
         });
     }
 
+    /** Stops a container and keeps it; never throws. */
+    public void stopQuietly(String containerId) {
+        if (containerId == null) return;
+        try {
+            stop(containerId, false);
+        } catch (RuntimeException e) {
+            LOG.error("could not stop container {}: {}", containerId, Redactor.describe(e));
+        }
+    }
+
     /** Removes a container a failed deploy left; never throws. */
     public void removeQuietly(String containerId) {
         if (containerId == null) return;

@@ -49,6 +49,28 @@ public final class DeploymentRecords {
         return call(() -> store.update(changed));
     }
 
+    /**
+     * Takes the agent's deploy lock for {@code deploymentId}: one deploy per agent at a time. The
+     * lock expires, so a deploy that died holding it does not lock the agent for ever.
+     *
+     * @throws VmException a conflict naming the deployment under way
+     */
+    public void lockAgent(String agentName, String deploymentId, java.time.Instant expiresAt, java.time.Instant now) {
+        call(() -> store.lockAgent(agentName, deploymentId, expiresAt, now)).ifPresent(holder -> {
+            throw VmException.conflict("agent " + agentName + " has a deploy under way (deployment " + holder
+                    + "); retry once it has finished");
+        });
+    }
+
+    /** Gives the lock back; a failure to do so is only logged (the lock expires). */
+    public void unlockAgent(String agentName, String deploymentId) {
+        try {
+            store.unlockAgent(agentName, deploymentId);
+        } catch (RuntimeException e) {
+            LOG.warn("could not release agent {}'s deploy lock: {}", agentName, Redactor.describe(e));
+        }
+    }
+
     /** Deletes a record just read, unless another writer changed it meanwhile. */
     public void delete(Deployment read) {
         call(() -> {

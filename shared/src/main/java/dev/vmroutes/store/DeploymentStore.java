@@ -50,6 +50,17 @@ public interface DeploymentStore {
      */
     void recordProbes(List<Probe> probes);
 
+    /**
+     * Takes the agent's deploy lock for {@code deploymentId} until {@code expiresAt}, unless
+     * another deployment holds it and it has not expired.
+     *
+     * @return empty when taken; else the id of the deployment that holds it
+     */
+    Optional<String> lockAgent(String agentName, String deploymentId, java.time.Instant expiresAt, java.time.Instant now);
+
+    /** Gives the agent's lock back, if {@code deploymentId} still holds it. */
+    void unlockAgent(String agentName, String deploymentId);
+
     /** Thrown when a conditional write loses: the record changed since it was read. */
     final class ConflictingWriteException extends RuntimeException {
         public ConflictingWriteException(String id) {

@@ -37,6 +37,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
 
     public static final String CONTAINER_NAME_INDEX = "container_name-index";
     public static final String AGENT_INDEX = "agent_name-created_at-index";
+    private static final String LOCK_PREFIX = "lock#";
     private static final String PROBE_SUFFIX = DeploymentItems.PROBE_SUFFIX;
     private static final int BATCH_LIMIT = 25;
     private static final int BATCH_ATTEMPTS = 5;
@@ -177,6 +178,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         Map<String, Probe> probes = new HashMap<>();
         List<Deployment> records = new ArrayList<>();
         for (var item : items) {
+            if (item.containsKey("lock_of")) continue;
             if (item.containsKey("probe_of")) {
                 Probe probe = DeploymentItems.probeFromItem(item);
                 probes.put(probe.deploymentId(), probe);
@@ -218,6 +220,39 @@ public final class DynamoDeploymentStore implements DeploymentStore {
             } catch (ConditionalCheckFailedException e) {
                 throw new ConflictingWriteException(deployment.id());
             }
+        });
+    }
+
+    /** A lock is an item {@code lock#<agent>} holding the deployment and its expiry (epoch seconds), put on a condition. */
+    @Override
+    public Optional<String> lockAgent(String agentName, String deploymentId, Instant expiresAt, Instant now) {
+        return call(() -> {
+            try {
+                dynamo.putItem(r -> r.tableName(table)
+                        .item(Map.of("id", AttributeValue.fromS(LOCK_PREFIX + agentName), "lock_of", AttributeValue.fromS(agentName),
+                                "holder", AttributeValue.fromS(deploymentId),
+                                "expires_at", AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond()))))
+                        .conditionExpression("attribute_not_exists(id) OR expires_at < :now")
+                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))));
+                return Optional.<String>empty();
+            } catch (ConditionalCheckFailedException held) {
+                var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(LOCK_PREFIX + agentName))).item();
+                return Optional.of(item == null || !item.containsKey("holder") ? "unknown" : item.get("holder").s());
+            }
+        });
+    }
+
+    @Override
+    public void unlockAgent(String agentName, String deploymentId) {
+        call(() -> {
+            try {
+                dynamo.deleteItem(r -> r.tableName(table).key(key(LOCK_PREFIX + agentName))
+                        .conditionExpression("holder = :me")
+                        .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(deploymentId))));
+            } catch (ConditionalCheckFailedException notOurs) {
+                // expired and taken by another deploy, or already gone
+            }
+            return null;
         });
     }
 

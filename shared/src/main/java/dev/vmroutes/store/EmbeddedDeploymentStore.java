@@ -19,6 +19,8 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
     private final MVStore store;
     private final MVMap<String, String> records;
     private final MVMap<String, String> probes;
+    /** Deploy locks by agent: the holding deployment and its expiry. One process uses this store, so memory holds them. */
+    private final java.util.Map<String, java.util.Map.Entry<String, java.time.Instant>> locks;
 
     public EmbeddedDeploymentStore(Path file) {
         try {
@@ -29,6 +31,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
         this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         this.records = store.openMap("deployments");
         this.probes = store.openMap("probes");
+        this.locks = new java.util.HashMap<>();
     }
 
     @Override
@@ -99,6 +102,21 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
             throw new ConflictingWriteException(deployment.id());
         }
         store.commit();
+    }
+
+    @Override
+    public synchronized Optional<String> lockAgent(String agentName, String deploymentId, java.time.Instant expiresAt,
+                                                  java.time.Instant now) {
+        var held = locks.get(agentName);
+        if (held != null && !held.getValue().isBefore(now)) return Optional.of(held.getKey());
+        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt));
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized void unlockAgent(String agentName, String deploymentId) {
+        var held = locks.get(agentName);
+        if (held != null && held.getKey().equals(deploymentId)) locks.remove(agentName);
     }
 
     @Override

@@ -36,6 +36,34 @@ abstract class DeploymentStoreContract {
     }
 
     @Test
+    void agentLock_isHeldByOneDeploymentUntilReleasedOrExpired_andNeverListedAsARecord() {
+        String agent = "locked-" + System.nanoTime();
+        Instant now = Instant.now();
+        assertThat(store().lockAgent(agent, "first", now.plusSeconds(60), now)).isEmpty();
+        assertThat(store().lockAgent(agent, "second", now.plusSeconds(60), now)).contains("first");
+        assertThat(store().list()).noneMatch(d -> d.id() == null || d.id().contains(agent));
+        store().unlockAgent(agent, "second"); // not the holder: nothing happens
+        assertThat(store().lockAgent(agent, "second", now.plusSeconds(60), now)).contains("first");
+        store().unlockAgent(agent, "first");
+        assertThat(store().lockAgent(agent, "second", now.plusSeconds(1), now)).isEmpty();
+        // A deploy that died holding the lock does not hold it past its expiry.
+        assertThat(store().lockAgent(agent, "third", now.plusSeconds(60), now.plusSeconds(5))).isEmpty();
+        assertThat(store().findByAgent(agent)).isEmpty();
+    }
+
+    @Test
+    void findByAgent_isNewestFirst_andOnlyThatAgents() {
+        String agent = "history-" + System.nanoTime();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < 3; i++) {
+            store().create(Deployment.building("h" + i + "-" + agent, agent, "jules-agent-" + agent + "-" + i,
+                    "https://git.example/agent.git", "main", t.plusMillis(i * 1001L + (i == 1 ? 7 : 0))));
+        }
+        assertThat(store().findByAgent(agent)).extracting(Deployment::id)
+                .containsExactly("h2-" + agent, "h1-" + agent, "h0-" + agent);
+    }
+
+    @Test
     void get_unknownId_isEmpty() {
         assertThat(store().get("no-such-" + UUID.randomUUID())).isEmpty();
     }
