@@ -56,6 +56,22 @@ public class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BodyLimitFilter.BodyTooLargeException) {
+                return detail(HttpStatus.PAYLOAD_TOO_LARGE, "body: must be at most 1 MiB");
+            }
+            if (t instanceof com.fasterxml.jackson.core.JsonParseException parse
+                    && String.valueOf(parse.getOriginalMessage()).startsWith("Duplicate field")) {
+                String message = parse.getOriginalMessage();
+                String field = message.substring(message.indexOf('\'') + 1, Math.max(message.indexOf('\''), message.lastIndexOf('\'')));
+                return detail(HttpStatus.BAD_REQUEST, field.matches("[A-Za-z0-9_.-]{1,64}")
+                        ? field + ": appears twice in the body" : "body: a field appears twice");
+            }
+            if (t instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
+                    && String.valueOf(mismatch.getOriginalMessage()).startsWith("Trailing token")) {
+                return detail(HttpStatus.BAD_REQUEST, "body: must be one JSON value with nothing after it");
+            }
+        }
         return detail(HttpStatus.BAD_REQUEST, "body: is not valid JSON");
     }
 

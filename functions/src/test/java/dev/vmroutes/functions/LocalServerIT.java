@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +77,39 @@ class LocalServerIT {
         HttpResponse<String> stopped = send("POST", "/api/v1/vm/stop", "{\"container_name\": \"" + name + "\", \"remove\": true}");
         assertThat(stopped.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(stopped.body())).isEqualTo(JSON.readTree("{\"stopped\": \"" + name + "\", \"removed\": true}"));
+    }
+
+    @Test
+    void hostileBodiesAndUrls_areRefusedWithJsonDetails() throws Exception {
+        HttpResponse<String> twice = send("POST", "/api/v1/vm/deploy",
+                "{\"repo_url\": \"git://a/b\", \"repo_url\": \"https://example.invalid/b.git\", \"agent_name\": \"a\"}");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(twice.body()).get("detail").asText()).isEqualTo("repo_url: appears twice in the body");
+
+        HttpResponse<String> trailing = send("POST", "/api/v1/vm/stop", "{\"container_name\": \"jules-agent-x-1\"}xyz");
+        assertThat(trailing.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(trailing.body()).get("detail").asText()).startsWith("body: ");
+        HttpResponse<String> twoObjects = send("POST", "/api/v1/vm/stop", "{\"container_name\": \"a\"} {\"container_name\": \"b\"}");
+        assertThat(twoObjects.statusCode()).isEqualTo(400);
+
+        String big = "{\"agent_name\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}";
+        HttpResponse<String> declared = send("POST", "/api/v1/vm/deploy", big);
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(declared.body()).get("detail").asText()).isEqualTo("body: must be at most 1 MiB");
+        // Without a declared length (chunked), reading stops at the limit.
+        HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/vm/deploy"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+
+        for (String path : List.of("/api/v1/vm/health/a%2Fb", "/api/v1/vm/health/a%00b", "/api/v1/vm/list?" + "q=".repeat(5000))) {
+            HttpResponse<String> refused = send("GET", path, null);
+            assertThat(refused.statusCode()).as(path).isBetween(400, 499);
+            assertThat(refused.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertThat(JSON.readTree(refused.body()).has("detail")).as(path + ": " + refused.body()).isTrue();
+            assertThat(refused.body()).doesNotContainIgnoringCase("tomcat").doesNotContain("<html");
+        }
     }
 
     @Test

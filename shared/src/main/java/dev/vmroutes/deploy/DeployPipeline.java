@@ -9,6 +9,7 @@ import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.Labels;
 import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.git.CloneSpec;
+import dev.vmroutes.git.RepoCloner;
 import dev.vmroutes.image.ImageSpec;
 import dev.vmroutes.store.Deployment;
 
@@ -47,30 +48,41 @@ public final class DeployPipeline {
         Deployment.RunSettings settings = new Deployment.RunSettings(resolved.exposePort(), resolved.limits().memoryBytes(),
                 resolved.limits().nanoCpus(), resolved.limits().pids(),
                 resolved.volumes() != null ? resolved.volumes() : volumesOfNewest(existing), resolved.network());
-        DeployRun run = stages.start("deploy", stages.record().begin(id, resolved.agentName(), resolved.repoUrl().url(),
+        DeployRun run = stages.start("deploy", stages.record().pending(id, resolved.agentName(), resolved.repoUrl().url(),
                 resolved.branch(), settings, existing.stream().map(AgentContainers::name).toList()), Redactor.of(resolved.secrets()));
-        try (Workspace work = Workspace.create()) {
-            var image = stages.produceImage().produce(run, cloneSpec(resolved), imageSpec(resolved), work.path());
-            List<Container> running = stages.release().running(stages.containers().ofAgent(resolved.agentName()));
-            if (resolved.replace() && !resolved.force()) {
+        CloneSpec source = cloneSpec(resolved);
+        ImageSpec spec = imageSpec(resolved);
+        try (Workspace work = Workspace.create(); RepoCloner.Remote remote = stages.cloner().open(source, work.path().resolve("repo"))) {
+            var image = stages.produceImage().identify(run, remote, source, spec);
+            if (image.reused() && resolved.replace() && !resolved.force()) {
+                List<Container> running = stages.release().running(existing);
                 Optional<InspectContainerResponse> same = run.phase("compare", () -> stages.findUnchanged()
                         .find(running, image.tag(), settings, resolved.environment()));
                 if (same.isPresent()) return unchanged(run, same.get(), image);
             }
-            List<Container> toReplace = resolved.replace() ? running : List.of();
+            stages.record().begin(run);
+            var built = stages.produceImage().build(run, remote, source, spec, work.path(), image);
+            List<Container> toReplace = resolved.replace()
+                    ? stages.release().running(stages.containers().ofAgent(resolved.agentName())) : List.of();
             return stages.finished(run, stages.release().release(run,
-                    Stages.containerSpec(run, image.tag(), settings, resolved.environment()), image.commit(), image.reused(), toReplace));
+                    Stages.containerSpec(run, built.tag(), settings, resolved.environment()), built.commit(), built.reused(), toReplace));
         } catch (RuntimeException e) {
             throw stages.failed(run, e);
         }
     }
 
+    /** The same image and settings run healthy: the answer is that container, and nothing is touched or recorded. */
     private Results.Deployed unchanged(DeployRun run, InspectContainerResponse same, ProduceImage.AgentImage image) {
-        stages.record().discard(run);
         String deploymentId = same.getConfig().getLabels().get(Labels.DEPLOYMENT);
         return stages.finished(run, new Results.Deployed(same.getId(), same.getName().replaceFirst("^/", ""),
                 same.getState().getStatus(), PublishedPorts.of(same), deploymentId, image.commit(), image.tag(), true,
                 null, run.phases(), true, List.of(), true, null));
+    }
+
+    /** A deploy that does not name volumes mounts those of the agent's newest container, so its data carries over. */
+    private static Map<String, String> volumesOfNewest(List<Container> existing) {
+        return existing.stream().max(Comparator.comparing(c -> c.getCreated() == null ? 0L : c.getCreated()))
+                .map(AgentContainers::volumes).orElse(Map.of());
     }
 
     private static CloneSpec cloneSpec(DeployRequest r) {
@@ -81,9 +93,4 @@ public final class DeployPipeline {
         return new ImageSpec(r.pythonVersion(), r.exposePort(), r.startupCmd());
     }
 
-    /** A deploy that does not name volumes mounts those of the agent's newest container, so its data carries over. */
-    private static Map<String, String> volumesOfNewest(List<Container> existing) {
-        return existing.stream().max(Comparator.comparing(c -> c.getCreated() == null ? 0L : c.getCreated()))
-                .map(AgentContainers::volumes).orElse(Map.of());
-    }
 }

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 final class DeployRun {
 
     private final String operation;
-    private final Deployment record;
+    private Deployment record;
+    private boolean recorded;
     private final Redactor redactor;
     private final Clock clock;
     private final long startNanos = System.nanoTime();
@@ -26,7 +27,10 @@ final class DeployRun {
     private String commit;
     private String containerId;
 
-    /** @param operation deploy or rollback, as the metrics name it */
+    /**
+     * @param operation deploy or rollback, as the metrics name it
+     * @param record    the record the run will write, not stored yet (see {@link RecordDeployment#begin})
+     */
     DeployRun(String operation, Deployment record, Redactor redactor, Clock clock) {
         this.operation = operation;
         this.record = record;
@@ -66,6 +70,20 @@ final class DeployRun {
 
     Deployment record() {
         return record;
+    }
+
+    String agent() {
+        return record.agentName();
+    }
+
+    /** Whether the record is in the store: a deploy found unchanged never writes one. */
+    boolean recorded() {
+        return recorded;
+    }
+
+    void recorded(Deployment stored) {
+        this.record = stored;
+        this.recorded = true;
     }
 
     Redactor redactor() {

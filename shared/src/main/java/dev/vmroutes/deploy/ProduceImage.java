@@ -19,13 +19,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The image a deploy runs. The server is asked for the branch's commit first; an image of that
- * repository, commit and settings is reused without fetching anything, else the branch is
- * fetched at depth 1 and the image built from it. Each agent holds its own tag on the image
+ * The image a deploy runs. The server is asked for the branch's commit first ({@link #identify});
+ * an image of that repository, commit and settings is reused without fetching anything, else
+ * ({@link #build}) the branch is fetched at depth 1 and the image built from it. Each agent holds its own tag on the image
  * ({@code vm-routes-agent:<identity>-<agent>}), so agents share an image while each agent's
  * retention removes only its own tag, and the engine deletes the image with the last one.
  */
-record ProduceImage(RepoCloner cloner, Images images) {
+record ProduceImage(Images images) {
 
     static final String IMAGE_REPOSITORY = "vm-routes-agent";
 
@@ -33,32 +33,38 @@ record ProduceImage(RepoCloner cloner, Images images) {
     record AgentImage(String commit, String tag, boolean reused) {
     }
 
-    AgentImage produce(DeployRun run, CloneSpec source, ImageSpec spec, Path work) {
-        Path tree = work.resolve("repo");
-        try (RepoCloner.Remote remote = cloner.open(source, tree)) {
-            String agent = run.record().agentName();
-            AgentImage image = run.phase("clone", () -> fetchUnlessBuilt(run, remote, source, spec, agent));
-            if (image.reused()) return image;
-            // The commit fixes the tree, and so whether it has requirements.txt.
-            String dockerfile = DockerfileGenerator.generate(spec, Files.isRegularFile(tree.resolve("requirements.txt")));
-            Path tar = work.resolve("context.tar");
-            run.phase("context", () -> writeContext(tree, dockerfile, tar));
-            run.phase("build", () -> build(tar, image.tag()));
-            return image;
-        }
+    /**
+     * Asks the server for the branch's commit and looks for an image of it (phase {@code clone});
+     * nothing is fetched yet.
+     */
+    AgentImage identify(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec) {
+        return run.phase("clone", () -> {
+            String commit = remote.headCommit();
+            run.commit(commit);
+            String identity = identity(source.repoUrl().url(), commit, spec);
+            return new AgentImage(commit, tag(identity, run.agent()), reuse(identity, run.agent()));
+        });
     }
 
-    private AgentImage fetchUnlessBuilt(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec, String agent) {
-        String commit = remote.headCommit();
-        run.commit(commit);
-        String identity = identity(source.repoUrl().url(), commit, spec);
-        if (reuse(identity, agent)) return new AgentImage(commit, tag(identity, agent), true);
-        String checkedOut = remote.checkout();
-        if (checkedOut.equals(commit)) return new AgentImage(commit, tag(identity, agent), false);
-        // The branch moved between the two calls: the image is of what was fetched.
-        run.commit(checkedOut);
-        String movedIdentity = identity(source.repoUrl().url(), checkedOut, spec);
-        return new AgentImage(checkedOut, tag(movedIdentity, agent), reuse(movedIdentity, agent));
+    /** The image, built unless it exists: the branch fetched at depth 1 (phase {@code clone}), the context written, the build. */
+    AgentImage build(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec, Path work, AgentImage identified) {
+        if (identified.reused()) return identified;
+        Path tree = remote.directory();
+        AgentImage image = run.phase("clone", () -> {
+            String checkedOut = remote.checkout();
+            if (checkedOut.equals(identified.commit())) return identified;
+            // The branch moved between the two calls: the image is of what was fetched.
+            run.commit(checkedOut);
+            String movedIdentity = identity(source.repoUrl().url(), checkedOut, spec);
+            return new AgentImage(checkedOut, tag(movedIdentity, run.agent()), reuse(movedIdentity, run.agent()));
+        });
+        if (image.reused()) return image;
+        // The commit fixes the tree, and so whether it has requirements.txt.
+        String dockerfile = DockerfileGenerator.generate(spec, Files.isRegularFile(tree.resolve("requirements.txt")));
+        Path tar = work.resolve("context.tar");
+        run.phase("context", () -> writeContext(tree, dockerfile, tar));
+        run.phase("build", () -> build(tar, image.tag()));
+        return image;
     }
 
     /** Whether the agent's tag of this identity exists, or can be put on another agent's image of it. */

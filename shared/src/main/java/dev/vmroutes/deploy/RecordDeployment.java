@@ -24,15 +24,21 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
     private static final Logger LOG = LoggerFactory.getLogger(RecordDeployment.class);
     private static final java.util.Set<String> STOPPED = java.util.Set.of("stopped", "removed");
 
-    Deployment begin(String id, String agent, String repoUrl, String branch, Deployment.RunSettings settings,
-                     Collection<String> takenNames) {
+    /** The record a deploy will write once it goes ahead (a deploy found unchanged writes none). */
+    Deployment pending(String id, String agent, String repoUrl, String branch, Deployment.RunSettings settings,
+                       Collection<String> takenNames) {
         Instant now = clock.instant();
-        return records.create(Deployment.building(id, agent, containerName(agent, now, takenNames), repoUrl, branch, settings, now));
+        return Deployment.building(id, agent, containerName(agent, now, takenNames), repoUrl, branch, settings, now);
     }
 
-    Deployment beginRollback(String id, Deployment target, Collection<String> takenNames) {
+    Deployment pendingRollback(String id, Deployment target, Collection<String> takenNames) {
         Instant now = clock.instant();
-        return records.create(Deployment.rollingBack(id, containerName(target.agentName(), now, takenNames), target, now));
+        return Deployment.rollingBack(id, containerName(target.agentName(), now, takenNames), target, now);
+    }
+
+    /** Stores the run's record as {@code building}. */
+    void begin(DeployRun run) {
+        run.recorded(records.create(run.record()));
     }
 
     /** A new deployment's id. */
@@ -66,16 +72,12 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
      * the stop wins. Empty also when the record cannot be read (the failure at hand is reported).
      */
     Optional<String> endedByStop(DeployRun run) {
+        if (!run.recorded()) return Optional.empty();
         try {
             return records.get(run.record().id()).map(Deployment::status).filter(STOPPED::contains);
         } catch (RuntimeException unreadable) {
             return Optional.empty();
         }
-    }
-
-    /** Drops the record of a deploy that changed nothing. */
-    void discard(DeployRun run) {
-        records.delete(run.record());
     }
 
     /**
@@ -102,7 +104,9 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
             reason = run.redactor().describeError(error);
             answer = error instanceof java.io.UncheckedIOException ? VmException.deployFailed(phase, reason) : error;
         }
-        records.recordQuietly(run.record().failed(phase, reason, run.commit(), clock.instant()));
+        Deployment failed = run.record().failed(phase, reason, run.commit(), clock.instant());
+        if (run.recorded()) records.recordQuietly(failed);
+        else records.createQuietly(failed);
         LOG.warn("deploy {} failed in {}: {}", run.record().id(), phase, reason);
         return answer;
     }

@@ -48,10 +48,11 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
             throw VmException.conflict("deployment " + target.id() + " has no recorded settings to run it again with");
         }
         Map<String, String> environment = request.environment() != null ? request.environment() : environmentOf(existing);
-        DeployRun run = stages.start("rollback", stages.record().beginRollback(id, target,
+        DeployRun run = stages.start("rollback", stages.record().pendingRollback(id, target,
                 existing.stream().map(AgentContainers::name).toList()), Redactor.of(List.of()));
         run.commit(target.commitSha());
         try {
+            stages.record().begin(run);
             List<Container> running = stages.release().running(stages.containers().ofAgent(agent));
             return stages.finished(run, stages.release().release(run, containerSpec(run, target, environment),
                     target.commitSha(), true, request.replace() ? running : List.of()));

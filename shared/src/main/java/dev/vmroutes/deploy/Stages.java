@@ -31,6 +31,7 @@ public final class Stages {
 
     private final ResolveSecrets resolveSecrets;
     private final RecordDeployment record;
+    private final RepoCloner cloner;
     private final ProduceImage produceImage;
     private final FindUnchanged findUnchanged;
     private final Release release;
@@ -53,7 +54,8 @@ public final class Stages {
         AgentNetworks networks = new AgentNetworks(containers.docker());
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, clock);
-        this.produceImage = new ProduceImage(cloner, images);
+        this.cloner = cloner;
+        this.produceImage = new ProduceImage(images);
         this.findUnchanged = new FindUnchanged(containers, probe);
         this.release = new Release(new RunContainer(containers, new AgentVolumes(containers.docker()), networks),
                 new AwaitReady(containers, probe, readyTimeout), containers, networks, logs, record,
@@ -88,7 +90,7 @@ public final class Stages {
     Results.Deployed finished(DeployRun run, Results.Deployed result) {
         String operation = result.replaced().isEmpty() ? run.operation() : "replace";
         String outcome = Boolean.TRUE.equals(result.unchanged()) ? "unchanged" : result.ready() ? "ready" : "not_ready";
-        metrics.accept(Metrics.operationLine(operation, run.record().agentName(), outcome, result.phases(), run.elapsedMs(), clock.instant()));
+        metrics.accept(Metrics.operationLine(operation, run.agent(), outcome, result.phases(), run.elapsedMs(), clock.instant()));
         return result;
     }
 
@@ -117,6 +119,10 @@ public final class Stages {
 
     RecordDeployment record() {
         return record;
+    }
+
+    RepoCloner cloner() {
+        return cloner;
     }
 
     ProduceImage produceImage() {

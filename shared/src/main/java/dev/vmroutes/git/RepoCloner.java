@@ -88,6 +88,11 @@ public final class RepoCloner {
             this.branchRef = "refs/heads/" + request.branch();
         }
 
+        /** Where the branch is checked out. */
+        public java.nio.file.Path directory() {
+            return git.getRepository().getWorkTree().toPath();
+        }
+
         /** The branch's commit, asked of the server without fetching anything. */
         public String headCommit() {
             try {

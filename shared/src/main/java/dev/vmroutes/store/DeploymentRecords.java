@@ -71,14 +71,6 @@ public final class DeploymentRecords {
         }
     }
 
-    /** Deletes a record just read, unless another writer changed it meanwhile. */
-    public void delete(Deployment read) {
-        call(() -> {
-            store.delete(read);
-            return null;
-        });
-    }
-
     /** Every record of one agent, newest first. */
     public List<Deployment> ofAgent(String agentName) {
         return call(() -> store.findByAgent(agentName));
@@ -111,6 +103,15 @@ public final class DeploymentRecords {
             }
         }
         LOG.warn("gave up recording a change to deployment {} after repeated write conflicts", id);
+    }
+
+    /** Stores a new record of a failure, only logging a write that fails (as {@link #recordQuietly}). */
+    public void createQuietly(Deployment failed) {
+        try {
+            store.create(failed);
+        } catch (RuntimeException e) {
+            LOG.error("could not record deployment {}: {}", failed.id(), Redactor.describe(e));
+        }
     }
 
     /** Writes a failure without letting a second failure hide the first: a write that fails is only logged. */

@@ -38,13 +38,6 @@ public interface DeploymentStore {
     Deployment update(Deployment deployment);
 
     /**
-     * Deletes the record if its stored version is still {@code deployment.version()}.
-     *
-     * @throws ConflictingWriteException if the record changed (or vanished) since it was read
-     */
-    void delete(Deployment deployment);
-
-    /**
      * Stores the latest probe of each deployment named, replacing the one before, in as few calls
      * as the store allows.
      */

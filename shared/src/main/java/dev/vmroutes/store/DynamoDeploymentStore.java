@@ -209,20 +209,6 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         });
     }
 
-    @Override
-    public void delete(Deployment deployment) {
-        call(() -> {
-            try {
-                dynamo.deleteItem(r -> r.tableName(table).key(key(deployment.id()))
-                        .conditionExpression("version = :expected")
-                        .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(deployment.version())))));
-                return null;
-            } catch (ConditionalCheckFailedException e) {
-                throw new ConflictingWriteException(deployment.id());
-            }
-        });
-    }
-
     /** A lock is an item {@code lock#<agent>} holding the deployment and its expiry (epoch seconds), put on a condition. */
     @Override
     public Optional<String> lockAgent(String agentName, String deploymentId, Instant expiresAt, Instant now) {

@@ -95,16 +95,6 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
     }
 
     @Override
-    public synchronized void delete(Deployment deployment) {
-        String current = records.get(deployment.id());
-        if (current == null || DeploymentJson.read(current, Deployment.class).version() != deployment.version()
-                || !records.remove(deployment.id(), current)) {
-            throw new ConflictingWriteException(deployment.id());
-        }
-        store.commit();
-    }
-
-    @Override
     public synchronized Optional<String> lockAgent(String agentName, String deploymentId, java.time.Instant expiresAt,
                                                   java.time.Instant now) {
         var held = locks.get(agentName);
