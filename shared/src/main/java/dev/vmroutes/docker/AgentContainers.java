@@ -119,7 +119,11 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
 
     /** The agent's managed containers, running or not, from one engine call. */
     public List<Container> ofAgent(String agentName) {
-        return listManaged().stream().filter(c -> agentName.equals(c.getLabels().get(Labels.AGENT))).toList();
+        return EngineErrors.call(() -> docker.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(Labels.MANAGED, "true", Labels.AGENT, agentName)).exec())
+                .stream().filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(Labels.MANAGED))
+                        && agentName.equals(c.getLabels().get(Labels.AGENT)))
+                .toList();
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * server, from the same repository and commit: its image is built once beforehand, so both sides
  * reuse it and the work is what every agent needs, a container started and ready. Fresh agent
  * names every round, so no deploy finds its agent unchanged; the two sides alternate which goes
- * first. Run through scripts/bench-batch.
+ * first. The engine's own floor is measured in the same rounds: ten {@code docker run -d} of the
+ * same image one after another against the same ten, four at a time. Run through scripts/bench-batch.
  */
 public final class BatchBench {
 
@@ -51,6 +52,7 @@ public final class BatchBench {
         List<Double> sequential = new ArrayList<>();
         List<Double> batched = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
         try (TokenGitServer git = new TokenGitServer(DeployBench.TOKEN)) {
             git.serve("agent", repo.repository());
             DeployBench.awaitServer(port);
@@ -80,8 +82,10 @@ public final class BatchBench {
                 sequential.add(one);
                 batched.add(all);
                 ratios.add(all / one);
-                System.err.printf(Locale.ROOT, "round %d: %d deploys one after another %.0f ms, one batch %.0f ms (%.2fx)%n",
-                        round, AGENTS, one, all, all / one);
+                double floor = engineFloor();
+                floors.add(floor);
+                System.err.printf(Locale.ROOT, "round %d: %d deploys one after another %.0f ms, one batch %.0f ms (%.2fx); "
+                        + "the engine alone, 4 at a time against one after another: %.2fx%n", round, AGENTS, one, all, all / one, floor);
             }
             stopAll(port, "bench-batch-warm-up");
         } finally {
@@ -94,7 +98,34 @@ public final class BatchBench {
         out.printf(Locale.ROOT, "  one after another %.0f ms, one batch %.0f ms; batch / one after another %.2fx "
                 + "(median of the per-round ratios); target <= 0.50x: %s%n", median(sequential), median(batched), median(ratios),
                 median(ratios) <= 0.5 ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "  the engine's floor: %d x docker run -d, 4 at a time against one after another: %.2fx "
+                + "(median); the engine starts containers largely one at a time on this machine%n", AGENTS, median(floors));
         out.println("  the local server's log: " + dir.resolve("server.log"));
+    }
+
+    /** Ten containers of the base image started by hand, four at a time, against one after another: the engine's own speed-up. */
+    static double engineFloor() throws Exception {
+        List<String> run = List.of("docker", "run", "-d", "--init", "--label", "bench=floor", "-p", "127.0.0.1::8080",
+                "python:3.11-slim", "python", "-c", "import time; time.sleep(600)");
+        long start = System.nanoTime();
+        for (int i = 0; i < AGENTS; i++) DeployBench.run(run);
+        double oneByOne = DeployBench.ms(System.nanoTime() - start);
+        removeFloorContainers();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        start = System.nanoTime();
+        List<java.util.concurrent.Future<String>> started = new ArrayList<>();
+        for (int i = 0; i < AGENTS; i++) started.add(pool.submit(() -> DeployBench.run(run)));
+        for (var f : started) f.get();
+        double fourAtATime = DeployBench.ms(System.nanoTime() - start);
+        pool.shutdown();
+        removeFloorContainers();
+        return fourAtATime / oneByOne;
+    }
+
+    static void removeFloorContainers() throws Exception {
+        List<String> remove = new ArrayList<>(List.of("docker", "rm", "-f"));
+        remove.addAll(List.of(DeployBench.run(List.of("docker", "ps", "-aq", "--filter", "label=bench=floor")).strip().split("\\s+")));
+        DeployBench.run(remove);
     }
 
     static ObjectNode body(TokenGitServer git, String agent) {

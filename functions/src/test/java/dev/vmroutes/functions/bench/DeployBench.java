@@ -198,6 +198,13 @@ public final class DeployBench {
         steps.put("run", ms(first.runNanos()));
         steps.put("ready", ms(first.readyNanos()));
         steps.put("total", ms(end - start));
+        // What an unchanged redeploy checks, by hand: the branch's commit, the running container, its answer.
+        long checkStart = System.nanoTime();
+        run(List.of("git", "-c", "http.extraHeader=Authorization: Basic " + Base64.getEncoder()
+                .encodeToString(("x-access-token:" + TOKEN).getBytes()), "ls-remote", git.url(subject.name()), "refs/heads/main"));
+        run(List.of("docker", "inspect", first.container()));
+        answers(first.port());
+        replaces.add("check", ms(System.nanoTime() - checkStart));
         // A replace by hand: the same image run again, wait until it answers, then remove the first container.
         long replaceStart = System.nanoTime();
         Run second = runAndAwait(tag);
@@ -217,7 +224,7 @@ public final class DeployBench {
     }
 
     /** A container started by hand: its id, the time of {@code docker run -d}, then of {@code docker port} and the wait until the port answers. */
-    record Run(String container, long runNanos, long readyNanos) {
+    record Run(String container, int port, long runNanos, long readyNanos) {
     }
 
     static Run runAndAwait(String tag) throws Exception {
@@ -225,8 +232,9 @@ public final class DeployBench {
         String container = run(List.of("docker", "run", "-d", "--label", "bench=hand", "-p", "127.0.0.1::8080", tag)).strip();
         long started = System.nanoTime();
         String mapped = run(List.of("docker", "port", container, "8080/tcp")).lines().findFirst().orElseThrow().strip();
-        awaitAnswer(Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1)));
-        return new Run(container, started - start, System.nanoTime() - started);
+        int port = Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1));
+        awaitAnswer(port);
+        return new Run(container, port, started - start, System.nanoTime() - started);
     }
 
     /**
@@ -373,6 +381,8 @@ public final class DeployBench {
         out.printf(Locale.ROOT, "  unchanged redeploy (running and healthy, left alone): %s ms (clone %s, compare %s, other %s); "
                         + "target <= 50 ms: %s%n", num(unchanged), num(r.redeploy.median("clone")), num(r.redeploy.median("compare")),
                 num(r.redeploy.median("other")), unchanged <= 50 ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "    by hand, the same check (git ls-remote + docker inspect + GET of the port): %s ms%n",
+                num(r.handReplace.median("check")));
         out.printf(Locale.ROOT, "  replace (force: true, image reused): API %s ms (clone %s, start %s, ready %s, record %s, replace %s, "
                         + "prune %s, other %s)%n", num(r.replace.median("total")), num(r.replace.median("clone")),
                 num(r.replace.median("start")), num(r.replace.median("ready")), num(r.replace.median("record")),
