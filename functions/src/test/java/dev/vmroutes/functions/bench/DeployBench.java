@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A deploy through the API (the local server, over HTTP) against the same done by hand
- * ({@code git clone --depth=1}, {@code docker build}, {@code docker run}, wait until the port
- * answers) on the same engine, for two repositories: a tiny agent (two files) and one shaped like
+ * ({@code git clone --depth=1}, {@code docker build}, {@code docker run} with the same container
+ * settings, wait until the port answers) on the same engine, for two repositories: a tiny agent (two files) and one shaped like
  * a real Python project ({@link RealSizedRepo}: about 1,000 files, 9 MB). Both sides wait for the
  * port the same way: an HTTP GET of {@code 127.0.0.1:<port>/} every 10 ms, where any HTTP answer
  * counts. Every first deploy, by hand or not, builds a commit of its own, so neither reuses the
@@ -121,6 +121,13 @@ public final class DeployBench {
             git.serve("agent", tiny.repository());
             git.serve("project", real.repository());
             awaitServer(port);
+            // The network the API puts agents on, for the runs by hand too (the API makes it on its first deploy).
+            try {
+                run(List.of("docker", "network", "inspect", "jules-isolated"));
+            } catch (IllegalStateException missing) {
+                run(List.of("docker", "network", "create", "--label", "jules.managed=true",
+                        "-o", "com.docker.network.bridge.enable_icc=false", "jules-isolated"));
+            }
             for (Subject subject : subjects) {
                 results.put(subject, measure(subject, git, port, dir, rounds));
             }
@@ -227,9 +234,20 @@ public final class DeployBench {
     record Run(String container, int port, long runNanos, long readyNanos) {
     }
 
+    /**
+     * {@code docker run -d} with what the API gives every agent container: the same isolated network, init,
+     * capabilities, privileges, resources, log cap and loopback-only port.
+     */
+    static List<String> handRun(String tag) {
+        return List.of("docker", "run", "-d", "--label", "bench=hand", "-p", "127.0.0.1::8080",
+                "--network", "jules-isolated", "--init", "--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE",
+                "--security-opt", "no-new-privileges:true", "--memory", "512m", "--memory-swap", "512m", "--cpus", "1",
+                "--pids-limit", "256", "--log-driver", "json-file", "--log-opt", "max-size=10m", "--log-opt", "max-file=3", tag);
+    }
+
     static Run runAndAwait(String tag) throws Exception {
         long start = System.nanoTime();
-        String container = run(List.of("docker", "run", "-d", "--label", "bench=hand", "-p", "127.0.0.1::8080", tag)).strip();
+        String container = run(handRun(tag)).strip();
         long started = System.nanoTime();
         String mapped = run(List.of("docker", "port", container, "8080/tcp")).lines().findFirst().orElseThrow().strip();
         int port = Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1));
