@@ -49,22 +49,40 @@ record ProduceImage(Images images) {
     /** The image, built unless it exists: the branch fetched at depth 1 (phase {@code clone}), the context written, the build. */
     AgentImage build(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec, Path work, AgentImage identified) {
         if (identified.reused()) return identified;
-        Path tree = remote.directory();
         AgentImage image = run.phase("clone", () -> {
-            String checkedOut = remote.checkout();
-            if (checkedOut.equals(identified.commit())) return identified;
+            String fetched = remote.fetch();
+            if (fetched.equals(identified.commit())) return identified;
             // The branch moved between the two calls: the image is of what was fetched.
-            run.commit(checkedOut);
-            String movedIdentity = identity(source.repoUrl().url(), checkedOut, spec);
-            return new AgentImage(checkedOut, tag(movedIdentity, run.agent()), reuse(movedIdentity, run.agent()));
+            run.commit(fetched);
+            String movedIdentity = identity(source.repoUrl().url(), fetched, spec);
+            return new AgentImage(fetched, tag(movedIdentity, run.agent()), reuse(movedIdentity, run.agent()));
         });
         if (image.reused()) return image;
-        // The commit fixes the tree, and so whether it has requirements.txt.
-        String dockerfile = DockerfileGenerator.generate(spec, Files.isRegularFile(tree.resolve("requirements.txt")));
         Path tar = work.resolve("context.tar");
-        run.phase("context", () -> writeContext(tree, dockerfile, tar));
+        run.phase("context", () -> writeContext(remote, image.commit(), spec, tar));
         run.phase("build", () -> build(tar, image.tag()));
         return image;
+    }
+
+    /** The context straight from the fetched objects: nothing is checked out. */
+    private static void writeContext(RepoCloner.Remote remote, String commit, ImageSpec spec, Path tar) {
+        try (BuildContext context = BuildContext.create(tar)) {
+            remote.eachFile(commit, new RepoCloner.FileVisitor() {
+                @Override
+                public void file(String path, boolean executable, long size, InputStream content) throws IOException {
+                    context.file(path, executable, size, content);
+                }
+
+                @Override
+                public void link(String path, String target) throws IOException {
+                    context.link(path, target);
+                }
+            });
+            // The commit fixes the tree, and so whether it has requirements.txt.
+            context.finish(DockerfileGenerator.generate(spec, remote.hasFile(commit, "requirements.txt")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the build context", e);
+        }
     }
 
     /** Whether the agent's tag of this identity exists, or can be put on another agent's image of it. */
@@ -81,14 +99,6 @@ record ProduceImage(Images images) {
                     }
                 })
                 .orElse(false);
-    }
-
-    private static void writeContext(Path tree, String dockerfile, Path tar) {
-        try {
-            BuildContext.write(tree, dockerfile, tar);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the build context", e);
-        }
     }
 
     private void build(Path tar, String tag) {

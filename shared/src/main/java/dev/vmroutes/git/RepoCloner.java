@@ -1,13 +1,21 @@
 package dev.vmroutes.git;
 
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.internal.transport.sshd.OpenSshServerKeyDatabase;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
@@ -18,21 +26,19 @@ import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.transport.sshd.agent.ConnectorFactory;
-import org.eclipse.jgit.internal.transport.sshd.OpenSshServerKeyDatabase;
-
-import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.util.security.SecurityUtils;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.util.ArrayList;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -73,6 +79,13 @@ public final class RepoCloner {
         }
     }
 
+    /** What {@link Remote#eachFile} hands each file of a commit to. */
+    public interface FileVisitor {
+        void file(String path, boolean executable, long size, InputStream content) throws IOException;
+
+        void link(String path, String target) throws IOException;
+    }
+
     /** One remote branch, seen from a local repository that holds nothing secret. */
     public final class Remote implements AutoCloseable {
 
@@ -86,11 +99,6 @@ public final class RepoCloner {
             this.request = request;
             this.sshFactory = sshFactory;
             this.branchRef = "refs/heads/" + request.branch();
-        }
-
-        /** Where the branch is checked out. */
-        public java.nio.file.Path directory() {
-            return git.getRepository().getWorkTree().toPath();
         }
 
         /** The branch's commit, asked of the server without fetching anything. */
@@ -110,11 +118,12 @@ public final class RepoCloner {
         }
 
         /**
-         * Fetches the branch at depth 1 and checks it out.
+         * Fetches the branch at depth 1 (nothing is checked out: the files are read from the
+         * objects, see {@link #eachFile}).
          *
-         * @return the commit checked out (the branch may have moved since {@link #headCommit()})
+         * @return the commit fetched (the branch may have moved since {@link #headCommit()})
          */
-        public String checkout() {
+        public String fetch() {
             try {
                 FetchResult result = git.fetch()
                         .setRemote("origin")
@@ -129,11 +138,43 @@ public final class RepoCloner {
                 if (fetched == null || fetched.getObjectId() == null) {
                     throw new CloneFailedException("branch '" + request.branch() + "' not found");
                 }
-                ObjectId commit = fetched.getObjectId();
-                git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
-                return commit.name();
+                return fetched.getObjectId().name();
             } catch (GitAPIException | JGitInternalException e) {
                 throw new CloneFailedException(describe(e, request.branch()));
+            }
+        }
+
+        /** Whether the commit's tree holds a regular file at {@code path}. */
+        public boolean hasFile(String commit, String path) throws IOException {
+            Repository repository = git.getRepository();
+            try (RevWalk walk = new RevWalk(repository);
+                 TreeWalk found = TreeWalk.forPath(repository, path, walk.parseCommit(ObjectId.fromString(commit)).getTree())) {
+                return found != null && (found.getFileMode(0).getBits() & FileMode.TYPE_MASK) == FileMode.TYPE_FILE;
+            }
+        }
+
+        /**
+         * Every file of the commit, in tree order, as Git holds it: names exactly as committed,
+         * the executable bit, symbolic links as links. Submodules are not fetched, so left out.
+         */
+        public void eachFile(String commit, FileVisitor visitor) throws IOException {
+            Repository repository = git.getRepository();
+            try (RevWalk walk = new RevWalk(repository); TreeWalk tree = new TreeWalk(repository);
+                 ObjectReader reader = repository.newObjectReader()) {
+                tree.addTree(walk.parseCommit(ObjectId.fromString(commit)).getTree());
+                tree.setRecursive(true);
+                while (tree.next()) {
+                    FileMode mode = tree.getFileMode(0);
+                    if (mode == FileMode.GITLINK) continue;
+                    ObjectLoader blob = reader.open(tree.getObjectId(0), Constants.OBJ_BLOB);
+                    if (mode == FileMode.SYMLINK) {
+                        visitor.link(tree.getPathString(), new String(blob.getCachedBytes(), StandardCharsets.UTF_8));
+                    } else {
+                        try (InputStream content = blob.openStream()) {
+                            visitor.file(tree.getPathString(), mode == FileMode.EXECUTABLE_FILE, blob.getSize(), content);
+                        }
+                    }
+                }
             }
         }
 

@@ -191,6 +191,24 @@ class DeployIT {
     }
 
     @Test
+    void deploy_buildContext_isTheCommitAsGitHoldsIt() throws Exception {
+        String agent = "fidelity";
+        String lister = String.join("\n", "import os",
+                "for root, dirs, files in sorted(os.walk('/app')):",
+                "    for f in sorted(files):",
+                "        print(os.path.join(root, f))",
+                "print(open('/app/back\\\\slash.txt').read())", "");
+        AgentRepo repo = AgentRepo.create(env.dir, "fidelity", Map.of("main.py", lister, "back\\slash.txt", "kept as one name",
+                "deep/er/file.txt", "nested", ".vm-routes.Dockerfile", "FROM scratch"));
+        env.git.serve("fidelity", repo.repository());
+        Results.Deployed d = env.deploy(body(env.git.url("fidelity"), agent).put("auth_token", TOKEN));
+        assertThat(d.status()).isEqualTo("exited");
+        String out = logs(d.containerId());
+        assertThat(out).contains("/app/back\\slash.txt", "/app/deep/er/file.txt", "/app/main.py", "kept as one name")
+                .doesNotContain("/app/back/slash.txt").doesNotContain("/app/.git");
+    }
+
+    @Test
     void deploy_container_isHardened() {
         String agent = "hardened";
         try {
