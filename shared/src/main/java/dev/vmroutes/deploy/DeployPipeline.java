@@ -14,6 +14,7 @@ import dev.vmroutes.image.ImageSpec;
 import dev.vmroutes.store.Deployment;
 
 import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,16 +45,21 @@ public final class DeployPipeline {
     }
 
     private Results.Deployed deploy(DeployRequest resolved, String id) {
-        List<Container> existing = stages.containers().ofAgent(resolved.agentName());
-        Deployment.RunSettings settings = new Deployment.RunSettings(resolved.exposePort(), resolved.limits().memoryBytes(),
-                resolved.limits().nanoCpus(), resolved.limits().pids(),
-                resolved.volumes() != null ? resolved.volumes() : volumesOfNewest(existing), resolved.network());
+        // The agent's containers are asked of the engine while the Git server is asked for the commit.
+        CompletableFuture<List<Container>> listing = CompletableFuture.supplyAsync(
+                () -> stages.containers().ofAgent(resolved.agentName()), Thread::startVirtualThread);
         DeployRun run = stages.start("deploy", stages.record().pending(id, resolved.agentName(), resolved.repoUrl().url(),
-                resolved.branch(), settings, existing.stream().map(AgentContainers::name).toList()), Redactor.of(resolved.secrets()));
+                resolved.branch(), null, List.of()), Redactor.of(resolved.secrets()));
         CloneSpec source = cloneSpec(resolved);
         ImageSpec spec = imageSpec(resolved);
         try (Workspace work = Workspace.create(); RepoCloner.Remote remote = stages.cloner().open(source, work.path().resolve("repo"))) {
             var image = stages.produceImage().identify(run, remote, source, spec);
+            List<Container> existing = await(listing);
+            Deployment.RunSettings settings = new Deployment.RunSettings(resolved.exposePort(), resolved.limits().memoryBytes(),
+                    resolved.limits().nanoCpus(), resolved.limits().pids(),
+                    resolved.volumes() != null ? resolved.volumes() : volumesOfNewest(existing), resolved.network());
+            run.pending(stages.record().pending(id, resolved.agentName(), resolved.repoUrl().url(), resolved.branch(), settings,
+                    existing.stream().map(AgentContainers::name).toList()));
             if (image.reused() && resolved.replace() && !resolved.force()) {
                 List<Container> running = stages.release().running(existing);
                 Optional<InspectContainerResponse> same = run.phase("compare", () -> stages.findUnchanged()
@@ -77,6 +83,15 @@ public final class DeployPipeline {
         return stages.finished(run, new Results.Deployed(same.getId(), same.getName().replaceFirst("^/", ""),
                 same.getState().getStatus(), PublishedPorts.of(same), deploymentId, image.commit(), image.tag(), true,
                 null, run.phases(), true, List.of(), true, null));
+    }
+
+    private static <T> T await(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
     }
 
     /** A deploy that does not name volumes mounts those of the agent's newest container, so its data carries over. */

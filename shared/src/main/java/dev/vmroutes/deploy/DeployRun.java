@@ -76,6 +76,12 @@ final class DeployRun {
         return record.agentName();
     }
 
+    /** The record as it will be written, now that what it depends on is known; only before it is stored. */
+    void pending(Deployment record) {
+        if (recorded) throw new IllegalStateException("the record is stored already");
+        this.record = record;
+    }
+
     /** Whether the record is in the store: a deploy found unchanged never writes one. */
     boolean recorded() {
         return recorded;

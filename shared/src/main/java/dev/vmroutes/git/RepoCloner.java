@@ -21,6 +21,7 @@ import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
@@ -106,7 +107,7 @@ public final class RepoCloner {
             try {
                 return git.lsRemote().setRemote("origin").setHeads(true).setTimeout(timeoutSeconds)
                         .setCredentialsProvider(credentials(request))
-                        .setTransportConfigCallback(transportConfig(sshFactory))
+                        .setTransportConfigCallback(transportConfig(sshFactory, request))
                         .call().stream()
                         .filter(ref -> ref.getName().equals(branchRef) && ref.getObjectId() != null)
                         .map(ref -> ref.getObjectId().name())
@@ -132,7 +133,7 @@ public final class RepoCloner {
                         .setTagOpt(TagOpt.NO_TAGS)
                         .setTimeout(timeoutSeconds)
                         .setCredentialsProvider(credentials(request))
-                        .setTransportConfigCallback(transportConfig(sshFactory))
+                        .setTransportConfigCallback(transportConfig(sshFactory, request))
                         .call();
                 Ref fetched = result.getAdvertisedRef(branchRef);
                 if (fetched == null || fetched.getObjectId() == null) {
@@ -200,8 +201,12 @@ public final class RepoCloner {
         return request.authToken() == null ? null : new UsernamePasswordCredentialsProvider("x-access-token", request.authToken());
     }
 
-    private static TransportConfigCallback transportConfig(SshdSessionFactory sshFactory) {
+    /** SSH through the key's session factory; over HTTPS the token goes with the first request, not after a 401. */
+    private static TransportConfigCallback transportConfig(SshdSessionFactory sshFactory, CloneSpec request) {
         return transport -> {
+            if (transport instanceof TransportHttp http && request.authToken() != null) {
+                http.setPreemptiveBasicAuthentication("x-access-token", request.authToken());
+            }
             if (transport instanceof SshTransport ssh) {
                 if (sshFactory == null) throw new IllegalStateException("SSH transport without a session factory");
                 ssh.setSshSessionFactory(sshFactory);
