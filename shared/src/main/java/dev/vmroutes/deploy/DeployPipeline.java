@@ -67,7 +67,7 @@ public final class DeployPipeline {
                 if (same.isPresent()) return unchanged(run, same.get(), image);
             }
             stages.record().begin(run);
-            var built = stages.produceImage().build(run, remote, source, spec, work.path(), image);
+            var built = stages.produceImage().build(run, remote, source, spec, image);
             List<Container> toReplace = resolved.replace()
                     ? stages.release().running(stages.containers().ofAgent(resolved.agentName())) : List.of();
             return stages.finished(run, stages.release().release(run,

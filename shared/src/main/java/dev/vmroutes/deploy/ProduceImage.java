@@ -10,13 +10,15 @@ import dev.vmroutes.image.ImageSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The image a deploy runs. The server is asked for the branch's commit first ({@link #identify});
@@ -47,7 +49,7 @@ record ProduceImage(Images images) {
     }
 
     /** The image, built unless it exists: the branch fetched at depth 1 (phase {@code clone}), the context written, the build. */
-    AgentImage build(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec, Path work, AgentImage identified) {
+    AgentImage build(DeployRun run, RepoCloner.Remote remote, CloneSpec source, ImageSpec spec, AgentImage identified) {
         if (identified.reused()) return identified;
         AgentImage image = run.phase("clone", () -> {
             String fetched = remote.fetch();
@@ -58,15 +60,54 @@ record ProduceImage(Images images) {
             return new AgentImage(fetched, tag(movedIdentity, run.agent()), reuse(movedIdentity, run.agent()));
         });
         if (image.reused()) return image;
-        Path tar = work.resolve("context.tar");
-        run.phase("context", () -> writeContext(remote, image.commit(), spec, tar));
-        run.phase("build", () -> build(tar, image.tag()));
+        run.phase("build", () -> build(remote, image, spec));
         return image;
     }
 
-    /** The context straight from the fetched objects: nothing is checked out. */
-    private static void writeContext(RepoCloner.Remote remote, String commit, ImageSpec spec, Path tar) {
-        try (BuildContext context = BuildContext.create(tar)) {
+    /**
+     * Builds while the context is written: the tar goes from the fetched objects through a pipe
+     * into the build request, so the upload starts with the first file, and nothing is checked
+     * out or stored on disk.
+     */
+    private void build(RepoCloner.Remote remote, AgentImage image, ImageSpec spec) {
+        CompletableFuture<Void> writing;
+        try (PipedInputStream context = new PipedInputStream(1 << 20)) {
+            PipedOutputStream out = new PipedOutputStream(context);
+            writing = CompletableFuture.runAsync(() -> writeContext(remote, image.commit(), spec, out), Thread::startVirtualThread);
+            try {
+                images.build(context, DockerfileGenerator.FILE_NAME, image.tag(), new BuildLog());
+            } catch (RuntimeException buildFailed) {
+                throw writerFailure(writing).orElse(buildFailed);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pass the build context on", e);
+        }
+        writerFailure(writing).ifPresent(e -> {
+            throw e;
+        });
+    }
+
+    /** Why writing the context failed, if it did: that is the cause of whatever the build then reported. */
+    private static java.util.Optional<RuntimeException> writerFailure(CompletableFuture<Void> writing) {
+        try {
+            writing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return java.util.Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return java.util.Optional.of(e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause()));
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            writing.cancel(true);
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The context straight from the fetched objects: nothing is checked out. Only a complete
+     * context is closed: on a failure the pipe is left unclosed, so the build reads an error
+     * (its writer gone), never a context that merely ends early.
+     */
+    private static void writeContext(RepoCloner.Remote remote, String commit, ImageSpec spec, OutputStream out) {
+        try {
+            BuildContext context = BuildContext.to(out);
             remote.eachFile(commit, new RepoCloner.FileVisitor() {
                 @Override
                 public void file(String path, boolean executable, long size, InputStream content) throws IOException {
@@ -80,6 +121,7 @@ record ProduceImage(Images images) {
             });
             // The commit fixes the tree, and so whether it has requirements.txt.
             context.finish(DockerfileGenerator.generate(spec, remote.hasFile(commit, "requirements.txt")));
+            context.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the build context", e);
         }
@@ -99,14 +141,6 @@ record ProduceImage(Images images) {
                     }
                 })
                 .orElse(false);
-    }
-
-    private void build(Path tar, String tag) {
-        try (InputStream context = Files.newInputStream(tar)) {
-            images.build(context, DockerfileGenerator.FILE_NAME, tag, new BuildLog());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the build context", e);
-        }
     }
 
     /**

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 public record AgentContainers(DockerClient docker, String publishAddress) {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentContainers.class);
+    /** An image's own environment, by image id: an id names one immutable image, so it never changes. */
+    private static final Map<String, java.util.Set<String>> IMAGE_ENV = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Pattern IP_LITERAL = Pattern.compile("^(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:]+)$");
 
     /** Creates the container, unprivileged and capped, its port published on the publish address; returns its id. */
@@ -131,8 +133,10 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
      * of our images, exactly the deploy's {@code environment}.
      */
     public Map<String, String> givenEnvironment(InspectContainerResponse container) {
-        String[] imageEnv = EngineErrors.call(() -> docker.inspectImageCmd(container.getImageId()).exec()).getConfig().getEnv();
-        java.util.Set<String> fromImage = imageEnv == null ? java.util.Set.of() : new java.util.HashSet<>(List.of(imageEnv));
+        java.util.Set<String> fromImage = IMAGE_ENV.computeIfAbsent(container.getImageId(), id -> {
+            String[] env = EngineErrors.call(() -> docker.inspectImageCmd(id).exec()).getConfig().getEnv();
+            return env == null ? java.util.Set.of() : java.util.Set.copyOf(new java.util.HashSet<>(List.of(env)));
+        });
         Map<String, String> given = new java.util.LinkedHashMap<>();
         String[] env = container.getConfig().getEnv();
         for (String entry : env == null ? new String[0] : env) {

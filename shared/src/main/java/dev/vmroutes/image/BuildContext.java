@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The tar the engine builds from: the commit's files as Git holds them (names exactly as
@@ -21,15 +19,15 @@ public final class BuildContext implements AutoCloseable {
 
     private final TarArchiveOutputStream tar;
 
-    private BuildContext(Path tarFile) throws IOException {
-        OutputStream file = new BufferedOutputStream(Files.newOutputStream(tarFile), 64 * 1024);
-        this.tar = new TarArchiveOutputStream(file);
+    private BuildContext(OutputStream out) {
+        this.tar = new TarArchiveOutputStream(new BufferedOutputStream(out, 64 * 1024));
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    public static BuildContext create(Path tarFile) throws IOException {
-        return new BuildContext(tarFile);
+    /** A context written to {@code out}, which it closes. */
+    public static BuildContext to(OutputStream out) {
+        return new BuildContext(out);
     }
 
     public void file(String name, boolean executable, long size, InputStream content) throws IOException {

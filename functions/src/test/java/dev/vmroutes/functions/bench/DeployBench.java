@@ -380,8 +380,7 @@ public final class DeployBench {
         out.printf(ROW, "-".repeat(36), "-".repeat(8), "-".repeat(40), "-".repeat(8));
         out.printf(ROW, "clone (ls-remote + shallow fetch)", num(r.api.median("clone")),
                 "clone (git clone --depth=1)", num(r.hand.median("clone")));
-        out.printf(ROW, "context (build-context tar)", num(r.api.median("context")), "", "");
-        out.printf(ROW, "build (upload + docker build)", num(r.api.median("build")),
+        out.printf(ROW, "build (context streamed + docker build)", num(r.api.median("build")),
                 "build (docker build, context included)", num(r.hand.median("build")));
         out.printf(ROW, "start (container create + start)", num(r.api.median("start")),
                 "run (docker run -d)", num(r.hand.median("run")));
