@@ -33,6 +33,10 @@ public class ApiErrors {
     public ResponseEntity<Map<String, String>> domain(VmException e) {
         HttpStatus status = status(e.kind());
         if (status.is5xxServerError()) LOG.warn("{}: {}", status.value(), e.detail());
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            // The engine, the table or Secrets Manager could not answer now: worth trying again shortly.
+            return ResponseEntity.status(status).header("Retry-After", "5").body(Map.of("detail", e.detail()));
+        }
         return detail(status, e.detail());
     }
 

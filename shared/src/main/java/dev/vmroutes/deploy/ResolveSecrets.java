@@ -3,6 +3,8 @@ package dev.vmroutes.deploy;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.VmException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,15 @@ record ResolveSecrets(Function<String, String> secrets) {
         String value;
         try {
             value = secrets.apply(secretId);
+        } catch (SdkClientException | SdkServiceException e) {
+            // Secrets Manager failing is not the caller's mistake: unreachable, throttling or its own error.
+            if (e instanceof SdkClientException || ((SdkServiceException) e).statusCode() >= 500
+                    || ((SdkServiceException) e).isThrottlingException()) {
+                throw VmException.unavailable("Secrets Manager", "reading " + field + " " + secretId + " failed: "
+                        + Redactor.describe(e), e);
+            }
+            LOG.warn("cannot read secret {} for {}: {}", secretId, field, Redactor.describe(e));
+            throw VmException.invalid(field, "secret " + secretId + " cannot be read");
         } catch (RuntimeException e) {
             LOG.warn("cannot read secret {} for {}: {}", secretId, field, Redactor.describe(e));
             throw VmException.invalid(field, "secret " + secretId + " cannot be read");

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -247,6 +248,12 @@ public final class DynamoDeploymentStore implements DeploymentStore {
             return action.get();
         } catch (SdkClientException e) {
             throw new StoreUnavailableException("the deployment table cannot be reached", e);
+        } catch (DynamoDbException e) {
+            // Throttled, or DynamoDB's own failure: worth retrying later, not the caller's mistake.
+            if (e.isThrottlingException() || e.statusCode() >= 500) {
+                throw new StoreUnavailableException("the deployment table is busy or failing (" + e.statusCode() + ")", e);
+            }
+            throw e;
         }
     }
 }

@@ -81,6 +81,23 @@ class SecretsByReferenceIT {
     }
 
     @Test
+    void deploy_duringASecretsManagerOutage_is503_notTheCallersMistake_andCreatesNothing() {
+        int records = env.store.list().size();
+        ObjectNode body = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "outage")
+                .put("auth_token_secret", "git/token");
+        secrets.failing(true);
+        try {
+            VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(body));
+            assertThat(e.kind()).isEqualTo(VmException.Kind.UNAVAILABLE);
+            assertThat(e.detail()).startsWith("Secrets Manager unavailable: ").contains("auth_token_secret").doesNotContain(TOKEN);
+        } finally {
+            secrets.failing(false);
+        }
+        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.agentContainers("outage")).isEmpty();
+    }
+
+    @Test
     void dockerSettings_fromTlsSecret_reachTheEngineOverMutualTls() throws Exception {
         Path tls = TestEnvironment.tlsDir();
         secrets.put("docker/tls", JSON.writeValueAsString(Map.of(

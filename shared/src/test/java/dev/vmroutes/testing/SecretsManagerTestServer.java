@@ -23,6 +23,7 @@ public final class SecretsManagerTestServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
+    private volatile boolean failing;
 
     public SecretsManagerTestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -32,7 +33,10 @@ public final class SecretsManagerTestServer implements AutoCloseable {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             JsonNode request = JSON.readTree(exchange.getRequestBody());
             String id = request.path("SecretId").asText();
-            if ("secretsmanager.GetSecretValue".equals(target) && secrets.containsKey(id)) {
+            if (failing) {
+                status = 500;
+                answer = JSON.writeValueAsBytes(Map.of("__type", "InternalServiceError", "message", "try again later"));
+            } else if ("secretsmanager.GetSecretValue".equals(target) && secrets.containsKey(id)) {
                 status = 200;
                 answer = JSON.writeValueAsBytes(Map.of("ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + id,
                         "Name", id, "SecretString", secrets.get(id), "VersionId", "v1"));
@@ -56,6 +60,11 @@ public final class SecretsManagerTestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Answers every request with 500, as Secrets Manager does during an outage. */
+    public void failing(boolean failing) {
+        this.failing = failing;
     }
 
     public void put(String id, String value) {
