@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An unchanged redeploy: among the agent's running containers, one that runs this very image (so
@@ -29,9 +30,15 @@ record FindUnchanged(AgentContainers containers, HttpProbe probe) {
                     || !Objects.equals(settings.network(), AgentContainers.network(c))) {
                 continue;
             }
+            Integer hostPort = PublishedPorts.agentPort(c);
+            if (hostPort == null) continue;
+            // Its health check is asked while the engine is asked for the rest.
+            CompletableFuture<Integer> answer = CompletableFuture.supplyAsync(
+                    () -> probe.get(containers.publishAddress(), hostPort, HealthRequest.DEFAULT_PATH).statusCode(), Thread::startVirtualThread);
             InspectContainerResponse state = containers.inspect(c.getId());
-            if (sameResources(state, settings) && containers.givenEnvironment(state).equals(environment) && healthy(state)) {
-                return Optional.of(state);
+            if (sameResources(state, settings) && containers.givenEnvironment(state).equals(environment) && running(state)) {
+                Integer status = answer.join();
+                if (status != null && status < 500) return Optional.of(state);
             }
         }
         return Optional.empty();
@@ -43,14 +50,9 @@ record FindUnchanged(AgentContainers containers, HttpProbe probe) {
                 && Objects.equals(host.getPidsLimit(), settings.pids());
     }
 
-    private boolean healthy(InspectContainerResponse state) {
+    /** Running, and not reported unhealthy by its HEALTHCHECK. */
+    private static boolean running(InspectContainerResponse state) {
         var health = state.getState().getHealth();
-        if (!Boolean.TRUE.equals(state.getState().getRunning()) || (health != null && "unhealthy".equals(health.getStatus()))) {
-            return false;
-        }
-        Integer hostPort = PublishedPorts.agentPort(state);
-        if (hostPort == null) return false;
-        Integer status = probe.get(containers.publishAddress(), hostPort, HealthRequest.DEFAULT_PATH).statusCode();
-        return status != null && status < 500;
+        return Boolean.TRUE.equals(state.getState().getRunning()) && (health == null || !"unhealthy".equals(health.getStatus()));
     }
 }

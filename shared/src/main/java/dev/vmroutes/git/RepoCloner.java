@@ -7,6 +7,8 @@ import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.internal.transport.sshd.OpenSshServerKeyDatabase;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -67,17 +69,16 @@ public final class RepoCloner {
     public Remote open(CloneSpec request, Path dir) {
         SshdSessionFactory sshFactory = request.repoUrl().ssh()
                 ? sshFactory(request.sshKeyPath(), request.sshKey(), dir.resolveSibling("ssh-home")) : null;
-        try {
-            Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch(request.branch()).call();
-            StoredConfig config = git.getRepository().getConfig();
-            config.setString("remote", "origin", "url", request.repoUrl().url());
-            config.setString("http", null, "followRedirects", "false");
-            config.save();
-            return new Remote(git, request, sshFactory);
-        } catch (GitAPIException | IOException | JGitInternalException e) {
-            if (sshFactory != null) sshFactory.close();
-            throw new CloneFailedException(describe(e, request.branch()));
-        }
+        // Asking for the branch's commit needs no repository on disk: an in-memory one holds the remote and its settings.
+        InMemoryRepository asking = new InMemoryRepository(new DfsRepositoryDescription("ls-remote"));
+        configure(asking.getConfig(), request);
+        return new Remote(asking, dir, request, sshFactory);
+    }
+
+    /** The remote's URL, and no redirects: a server that redirects cannot send Git anywhere else. */
+    private static void configure(StoredConfig config, CloneSpec request) {
+        config.setString("remote", "origin", "url", request.repoUrl().url());
+        config.setString("http", null, "followRedirects", "false");
     }
 
     /** What {@link Remote#eachFile} hands each file of a commit to. */
@@ -90,22 +91,36 @@ public final class RepoCloner {
     /** One remote branch, seen from a local repository that holds nothing secret. */
     public final class Remote implements AutoCloseable {
 
-        private final Git git;
+        private final InMemoryRepository asking;
+        private final Path dir;
         private final CloneSpec request;
         private final SshdSessionFactory sshFactory;
         private final String branchRef;
+        /** The repository the branch is fetched into, made on the first fetch. */
+        private Git git;
 
-        private Remote(Git git, CloneSpec request, SshdSessionFactory sshFactory) {
-            this.git = git;
+        private Remote(InMemoryRepository asking, Path dir, CloneSpec request, SshdSessionFactory sshFactory) {
+            this.asking = asking;
+            this.dir = dir;
             this.request = request;
             this.sshFactory = sshFactory;
             this.branchRef = "refs/heads/" + request.branch();
         }
 
+        private Git local() throws GitAPIException, IOException {
+            if (git == null) {
+                git = Git.init().setDirectory(dir.toFile()).setInitialBranch(request.branch()).call();
+                StoredConfig config = git.getRepository().getConfig();
+                configure(config, request);
+                config.save();
+            }
+            return git;
+        }
+
         /** The branch's commit, asked of the server without fetching anything. */
         public String headCommit() {
             try {
-                return git.lsRemote().setRemote("origin").setHeads(true).setTimeout(timeoutSeconds)
+                return Git.wrap(asking).lsRemote().setRemote("origin").setHeads(true).setTimeout(timeoutSeconds)
                         .setCredentialsProvider(credentials(request))
                         .setTransportConfigCallback(transportConfig(sshFactory, request))
                         .call().stream()
@@ -126,7 +141,7 @@ public final class RepoCloner {
          */
         public String fetch() {
             try {
-                FetchResult result = git.fetch()
+                FetchResult result = local().fetch()
                         .setRemote("origin")
                         .setRefSpecs(new RefSpec("+" + branchRef + ":refs/remotes/origin/" + request.branch()))
                         .setDepth(1)
@@ -140,7 +155,7 @@ public final class RepoCloner {
                     throw new CloneFailedException("branch '" + request.branch() + "' not found");
                 }
                 return fetched.getObjectId().name();
-            } catch (GitAPIException | JGitInternalException e) {
+            } catch (GitAPIException | IOException | JGitInternalException e) {
                 throw new CloneFailedException(describe(e, request.branch()));
             }
         }
@@ -181,7 +196,8 @@ public final class RepoCloner {
 
         @Override
         public void close() {
-            git.close();
+            asking.close();
+            if (git != null) git.close();
             if (sshFactory != null) sshFactory.close();
         }
     }
