@@ -12,6 +12,10 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP GET to a container's published port: only the publish address, only a plain
@@ -41,15 +45,37 @@ public final class HttpProbe {
         if (!HealthRequest.isPlainPath(path)) throw new IllegalArgumentException("not a plain absolute path");
         String host = address.contains(":") ? "[" + address + "]" : address;
         URI uri = URI.create("http://" + host + ":" + port + path);
-        HttpURLConnection connection = null;
+        HttpURLConnection connection;
         try {
             // The JDK's plain blocking client: a probe is one short exchange, and a sweep runs many at once.
             connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
-            connection.setConnectTimeout((int) connectTimeout.toMillis());
-            connection.setReadTimeout((int) requestTimeout.toMillis());
-            connection.setRequestProperty("Connection", "close");
+        } catch (IOException e) {
+            return ProbeResult.failed("no answer: " + describe(e));
+        }
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout((int) connectTimeout.toMillis());
+        connection.setReadTimeout((int) requestTimeout.toMillis());
+        connection.setRequestProperty("Connection", "close");
+        // The read timeout bounds each read; an agent that trickles its answer a byte at a time would never hit it.
+        // The whole exchange has one deadline: past it the connection is closed under the reading thread.
+        CompletableFuture<ProbeResult> exchange = CompletableFuture.supplyAsync(() -> exchange(connection), Thread::startVirtualThread);
+        try {
+            return exchange.get(connectTimeout.plus(requestTimeout).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            connection.disconnect();
+            return ProbeResult.failed("no complete answer within " + connectTimeout.plus(requestTimeout).toMillis() + " ms");
+        } catch (InterruptedException e) {
+            connection.disconnect();
+            Thread.currentThread().interrupt();
+            return ProbeResult.failed("interrupted");
+        } catch (ExecutionException e) {
+            return ProbeResult.failed("no answer: " + describe(e.getCause()));
+        }
+    }
+
+    private ProbeResult exchange(HttpURLConnection connection) {
+        try {
             int status = connection.getResponseCode();
             byte[] body;
             try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
@@ -59,10 +85,14 @@ public final class HttpProbe {
         } catch (SocketTimeoutException e) {
             return ProbeResult.failed("timed out after " + requestTimeout.toMillis() + " ms");
         } catch (IOException e) {
-            return ProbeResult.failed("no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return ProbeResult.failed("no answer: " + describe(e));
         } finally {
-            if (connection != null) connection.disconnect();
+            connection.disconnect();
         }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static Object parse(byte[] body) {
