@@ -34,8 +34,9 @@ public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentN
         // The container names its deployment: a read by key, never the eventually consistent name index. The
         // record says so before the engine acts, so a deploy still waiting on this container learns that a stop ended it.
         String deploymentId = container.getConfig().getLabels().get(Labels.DEPLOYMENT);
-        String before = deploymentId == null ? null : records.get(deploymentId).map(Deployment::status).orElse(null);
-        if (before != null) records.change(deploymentId, d -> d.withStatus(status, clock.instant()));
+        Deployment record = deploymentId == null ? null : records.get(deploymentId).orElse(null);
+        String before = record == null ? null : record.status();
+        if (record != null) records.change(record, d -> d.withStatus(status, clock.instant()));
         try {
             containers.stop(container.getId(), request.remove());
         } catch (RuntimeException e) {

@@ -35,13 +35,7 @@ public final class DeployPipeline {
 
     public Results.Deployed deploy(DeployRequest request) {
         DeployRequest resolved = stages.resolveSecrets().resolve(request);
-        String id = RecordDeployment.newId();
-        stages.lock(resolved.agentName(), id);
-        try {
-            return deploy(resolved, id);
-        } finally {
-            stages.unlock(resolved.agentName(), id);
-        }
+        return stages.underLock(resolved.agentName(), id -> deploy(resolved, id));
     }
 
     private Results.Deployed deploy(DeployRequest resolved, String id) {

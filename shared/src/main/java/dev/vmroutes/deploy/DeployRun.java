@@ -96,9 +96,9 @@ final class DeployRun {
         return redactor;
     }
 
-    /** The phase a failure is reported in: writing the build context counts as the build. */
+    /** The phase a failure is reported in: the one under way when it happened. */
     String failedPhase() {
-        return currentPhase.equals("context") ? "build" : currentPhase;
+        return currentPhase;
     }
 
     List<Results.Phase> phases() {

@@ -27,13 +27,7 @@ import java.util.Optional;
 public record Rollback(Stages stages, ContainerLimits ceiling) {
 
     public Results.Deployed rollback(RollbackRequest request) {
-        String id = RecordDeployment.newId();
-        stages.lock(request.agentName(), id);
-        try {
-            return rollback(request, id);
-        } finally {
-            stages.unlock(request.agentName(), id);
-        }
+        return stages.underLock(request.agentName(), id -> rollback(request, id));
     }
 
     private Results.Deployed rollback(RollbackRequest request, String id) {

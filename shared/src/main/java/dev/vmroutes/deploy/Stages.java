@@ -73,13 +73,18 @@ public final class Stages {
                 environment, new ContainerLimits(s.memoryBytes(), s.nanoCpus(), s.pids()), s.volumes(), s.network());
     }
 
-    /** One deploy or rollback per agent at a time; a second one is a conflict naming the first. */
-    void lock(String agent, String deploymentId) {
+    /**
+     * Runs {@code work} with a new deployment id under the agent's deploy lock: one deploy or
+     * rollback per agent at a time, a second one is a conflict naming the first.
+     */
+    <T> T underLock(String agent, Function<String, T> work) {
+        String deploymentId = RecordDeployment.newId();
         records.lockAgent(agent, deploymentId, clock.instant().plus(lockFor), clock.instant());
-    }
-
-    void unlock(String agent, String deploymentId) {
-        records.unlockAgent(agent, deploymentId);
+        try {
+            return work.apply(deploymentId);
+        } finally {
+            records.unlockAgent(agent, deploymentId);
+        }
     }
 
     DeployRun start(String operation, Deployment created, Redactor redactor) {
