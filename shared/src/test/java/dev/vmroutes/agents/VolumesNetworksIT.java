@@ -31,22 +31,8 @@ class VolumesNetworksIT {
 
     /** Appends its version to /data/versions.txt when it starts, and answers with the whole file. */
     static String notesAgent(String version) {
-        return String.join("\n",
-                "import http.server, os",
-                "with open('/data/versions.txt', 'a') as f:",
-                "    f.write('" + version + "\\n')",
-                "class Handler(http.server.BaseHTTPRequestHandler):",
-                "    def do_GET(self):",
-                "        with open('/data/versions.txt', 'rb') as f:",
-                "            body = f.read()",
-                "        self.send_response(200)",
-                "        self.send_header('Content-Length', str(len(body)))",
-                "        self.end_headers()",
-                "        self.wfile.write(body)",
-                "    def log_message(self, *args):",
-                "        pass",
-                "http.server.ThreadingHTTPServer(('0.0.0.0', 8080), Handler).serve_forever()",
-                "");
+        return AgentRepo.answering("open('/data/versions.txt', 'rb').read()",
+                "with open('/data/versions.txt', 'a') as f:", "    f.write('" + version + "\\n')");
     }
 
     static String get(Results.Deployed d) throws Exception {

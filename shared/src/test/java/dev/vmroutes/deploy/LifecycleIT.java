@@ -36,21 +36,7 @@ class LifecycleIT {
 
     /** An agent that answers its version on every path, after {@code startDelay} seconds of starting up. */
     static String versionAgent(String version, double startDelay) {
-        return String.join("\n",
-                "import http.server, time",
-                "class Handler(http.server.BaseHTTPRequestHandler):",
-                "    def do_GET(self):",
-                "        body = b'" + version + "'",
-                "        self.send_response(200)",
-                "        self.send_header('Content-Length', str(len(body)))",
-                "        self.end_headers()",
-                "        self.wfile.write(body)",
-                "    def log_message(self, *args):",
-                "        pass",
-                "time.sleep(" + startDelay + ")",
-                "print('serving " + version + "', flush=True)",
-                "http.server.ThreadingHTTPServer(('0.0.0.0', 8080), Handler).serve_forever()",
-                "");
+        return AgentRepo.answering("b'" + version + "'", "time.sleep(" + startDelay + ")", "print('serving " + version + "', flush=True)");
     }
 
     static AgentRepo repo(String name, String mainPy) throws Exception {

@@ -7,6 +7,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +42,28 @@ public final class AgentRepo {
             "print('agent listening', flush=True)",
             "http.server.ThreadingHTTPServer(('0.0.0.0', int(os.environ.get('PORT', '8080'))), Handler).serve_forever()",
             "");
+
+    /**
+     * An agent that runs {@code startup} (Python statements, one per line), then answers every GET
+     * on port 8080 with 200 and the bytes {@code body} (a Python expression) evaluates to.
+     */
+    public static String answering(String body, String... startup) {
+        List<String> lines = new java.util.ArrayList<>(List.of("import http.server, time"));
+        lines.addAll(List.of(startup));
+        lines.addAll(List.of(
+                "class Handler(http.server.BaseHTTPRequestHandler):",
+                "    def do_GET(self):",
+                "        body = " + body,
+                "        self.send_response(200)",
+                "        self.send_header('Content-Length', str(len(body)))",
+                "        self.end_headers()",
+                "        self.wfile.write(body)",
+                "    def log_message(self, *args):",
+                "        pass",
+                "http.server.ThreadingHTTPServer(('0.0.0.0', 8080), Handler).serve_forever()",
+                ""));
+        return String.join("\n", lines);
+    }
 
     private final Path bareDir;
     private final Repository repository;

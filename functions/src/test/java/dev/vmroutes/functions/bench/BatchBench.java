@@ -7,7 +7,6 @@ import dev.vmroutes.testing.AgentRepo;
 import dev.vmroutes.testing.TokenGitServer;
 
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A batch deploy of ten agents (POST /api/v1/vm/batch/deploy) against the same ten deploys sent
@@ -36,23 +33,11 @@ public final class BatchBench {
         PrintStream out = System.out; // the table; everything else (progress, the Git server's log) goes to stderr
         System.setOut(System.err);
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        Path root = Path.of(System.getProperty("vmroutes.root", "."));
         Path dir = Files.createTempDirectory("bench-batch");
         AgentRepo repo = AgentRepo.httpAgent(dir, "agent");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        ProcessBuilder serverCommand = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", root.resolve("functions/target/vm-routes-functions-1.0.0-SNAPSHOT-local.jar").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
-        serverCommand.environment().putAll(Map.of("PORT", Integer.toString(port), "VM_DATA_DIR", dir.resolve("data").toString(),
-                "VM_GIT_ALLOWED_HOSTS", "127.0.0.1"));
-        Process server = serverCommand.start();
-        List<Double> sequential = new ArrayList<>();
-        List<Double> batched = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        List<Double> floors = new ArrayList<>();
+        LocalServer server = LocalServer.start(dir);
+        int port = server.port();
+        DeployBench.Samples samples = new DeployBench.Samples();
         try (TokenGitServer git = new TokenGitServer(DeployBench.TOKEN)) {
             git.serve("agent", repo.repository());
             DeployBench.awaitServer(port);
@@ -79,27 +64,26 @@ public final class BatchBench {
                     }
                     stopAll(port, prefix);
                 }
-                sequential.add(one);
-                batched.add(all);
-                ratios.add(all / one);
+                samples.add("sequential", one);
+                samples.add("batch", all);
+                samples.add("ratio", all / one);
                 double floor = engineFloor();
-                floors.add(floor);
+                samples.add("floor", floor);
                 System.err.printf(Locale.ROOT, "round %d: %d deploys one after another %.0f ms, one batch %.0f ms (%.2fx); "
                         + "the engine alone, 4 at a time against one after another: %.2fx%n", round, AGENTS, one, all, all / one, floor);
             }
             stopAll(port, "bench-batch-warm-up");
         } finally {
-            server.destroy();
-            server.waitFor(20, TimeUnit.SECONDS);
+            server.close();
         }
         out.printf(Locale.ROOT, "%nBatch deploy of %d agents (same repository and commit, image reused, "
                         + "VM_BATCH_CONCURRENCY default 4) against %d single deploys one after another: %d rounds, medians%n",
                 AGENTS, AGENTS, rounds);
         out.printf(Locale.ROOT, "  one after another %.0f ms, one batch %.0f ms; batch / one after another %.2fx "
-                + "(median of the per-round ratios); target <= 0.50x: %s%n", median(sequential), median(batched), median(ratios),
-                median(ratios) <= 0.5 ? "met" : "NOT met");
+                + "(median of the per-round ratios); target <= 0.50x: %s%n", samples.median("sequential"), samples.median("batch"),
+                samples.median("ratio"), samples.median("ratio") <= 0.5 ? "met" : "NOT met");
         out.printf(Locale.ROOT, "  the engine's floor: %d x docker run -d, 4 at a time against one after another: %.2fx "
-                + "(median); the engine starts containers largely one at a time on this machine%n", AGENTS, median(floors));
+                + "(median); the engine starts containers largely one at a time on this machine%n", AGENTS, samples.median("floor"));
         out.println("  the local server's log: " + dir.resolve("server.log"));
     }
 
@@ -153,11 +137,5 @@ public final class BatchBench {
             }
         }
         if (!items.isEmpty()) post(port, "/api/v1/vm/batch/stop", request);
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A deploy through the API (the local server, over HTTP) against the same done by hand
@@ -97,21 +95,12 @@ public final class DeployBench {
     public static void main(String[] args) throws Exception {
         System.setOut(System.err);
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        Path root = Path.of(System.getProperty("vmroutes.root", "."));
         Path dir = Files.createTempDirectory("bench-deploy");
         System.err.println("generating the real-sized repository...");
         AgentRepo tiny = AgentRepo.httpAgent(dir, "agent");
         RealSizedRepo real = RealSizedRepo.create(dir, "project");
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        ProcessBuilder serverCommand = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", root.resolve("functions/target/vm-routes-functions-1.0.0-SNAPSHOT-local.jar").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
-        serverCommand.environment().putAll(Map.of("PORT", Integer.toString(port), "VM_DATA_DIR", dir.resolve("data").toString(),
-                "VM_GIT_ALLOWED_HOSTS", "127.0.0.1"));
-        Process server = serverCommand.start();
+        LocalServer server = LocalServer.start(dir);
+        int port = server.port();
         List<Subject> subjects = List.of(
                 new Subject("agent", "tiny repository", "bench-tiny", "2 files, under 1 KB", 1.15, tiny::commit),
                 new Subject("project", "real-sized repository", "bench-real",
@@ -132,8 +121,7 @@ public final class DeployBench {
                 results.put(subject, measure(subject, git, port, dir, rounds));
             }
         } finally {
-            server.destroy();
-            server.waitFor(20, TimeUnit.SECONDS);
+            server.close();
             // Keep only the server's log: the repositories, their work trees and the server's store go.
             try (var children = Files.list(dir)) {
                 for (Path child : children.filter(p -> !p.getFileName().toString().equals("server.log")).toList()) deleteTree(child);
