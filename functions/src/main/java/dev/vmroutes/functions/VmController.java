@@ -8,6 +8,7 @@ import dev.vmroutes.api.RollbackRequest;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,36 +34,42 @@ public class VmController {
     @PostMapping("/deploy")
     public Results.Deployed deploy(@RequestBody(required = false) JsonNode body) {
         VmRoutes vm = routes.get();
-        return vm.deploy().deploy(vm.parser().parse(body));
+        var request = vm.parser().parse(body);
+        return vm.withinDeadline(() -> vm.deploy().deploy(request));
     }
 
     @GetMapping("/list")
     public List<Results.Listed> list() {
-        return routes.get().agents().list().list();
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().list().list());
     }
 
     @PostMapping("/stop")
     public Results.Stopped stop(@RequestBody(required = false) JsonNode body) {
         StopRequest request = StopRequest.parse(body);
-        return routes.get().agents().stop().stop(request);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().stop().stop(request));
     }
 
     @PostMapping("/rollback")
     public Results.Deployed rollback(@RequestBody(required = false) JsonNode body) {
         RollbackRequest request = RollbackRequest.parse(body);
-        return routes.get().rollback().rollback(request);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.rollback().rollback(request));
     }
 
     @PostMapping("/batch/deploy")
     public BatchResults batchDeploy(@RequestBody(required = false) JsonNode body) {
         VmRoutes vm = routes.get();
-        return BatchResults.of(vm.batches().deploy(BatchRequests.deploys(body, vm.parser())));
+        var requests = BatchRequests.deploys(body, vm.parser());
+        return BatchResults.of(vm.withinDeadline(() -> vm.batches().deploy(requests)));
     }
 
     @PostMapping("/batch/stop")
     public BatchResults batchStop(@RequestBody(required = false) JsonNode body) {
         List<StopRequest> requests = BatchRequests.stops(body);
-        return BatchResults.of(routes.get().batches().stop(requests));
+        VmRoutes vm = routes.get();
+        return BatchResults.of(vm.withinDeadline(() -> vm.batches().stop(requests)));
     }
 
     @GetMapping("/logs/{container_name}")
@@ -70,13 +77,14 @@ public class VmController {
                              @RequestParam(name = "tail", required = false) String tail,
                              @RequestParam(name = "since", required = false) String since) {
         LogsRequest request = LogsRequest.parse(containerName, tail, since);
-        return routes.get().agents().logs().read(request);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().logs().read(request));
     }
 
     @GetMapping("/health/{container_name}")
-    public Results.Health health(@PathVariable("container_name") String containerName,
-                                 @RequestParam(name = "path", required = false) String path) {
-        HealthRequest request = new HealthRequest(containerName, path);
-        return routes.get().agents().health().check(request);
+    public Results.Health health(@PathVariable("container_name") String containerName, HttpServletRequest http) {
+        HealthRequest request = HealthRequest.fromQuery(containerName, http.getQueryString());
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().health().check(request));
     }
 }

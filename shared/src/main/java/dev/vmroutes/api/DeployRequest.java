@@ -18,6 +18,7 @@ import java.util.Map;
  * @param force           deploy even when the same commit and settings already run healthy
  * @param volumes         the agent's volumes by short name and container path; null: those of its latest deployment
  * @param network         the managed network to join (with the agent's name as its DNS alias); null: none shared
+ * @param runAsRoot       run the agent as root instead of the unprivileged user agents get by default
  */
 public record DeployRequest(
         RepoUrl repoUrl,
@@ -36,7 +37,8 @@ public record DeployRequest(
         boolean replace,
         boolean force,
         Map<String, String> volumes,
-        String network) {
+        String network,
+        boolean runAsRoot) {
 
     public DeployRequest {
         startupCmd = List.copyOf(startupCmd);
@@ -55,7 +57,7 @@ public record DeployRequest(
     /** This request with the referenced secrets read: the token and the key in memory, the references dropped. */
     public DeployRequest withSecrets(String token, String key) {
         return new DeployRequest(repoUrl, branch, agentName, token, sshKeyPath, key, null, null,
-                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network, runAsRoot);
     }
 
     @Override

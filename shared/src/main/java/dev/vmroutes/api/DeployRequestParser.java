@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param sshKeyDir the only directory {@code ssh_key_path} may point into; null refuses the field
  * @param ceiling   the most a container may get; requests may ask for less
  */
-public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling) {
+public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling, SecretReferences secretReferences) {
 
     public static final Pattern AGENT_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$");
     private static final Pattern PYTHON_VERSION = Pattern.compile("^[0-9]{1,2}\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-[a-z0-9]+){0,3}$");
@@ -29,7 +29,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
     private static final Pattern SECRET_ID = Pattern.compile("^[A-Za-z0-9/_+=.@:-]{1,2048}$");
     private static final Set<String> FIELDS = Set.of("repo_url", "branch", "agent_name", "auth_token", "ssh_key_path",
             "auth_token_secret", "ssh_key_secret", "python_version", "expose_port", "startup_cmd", "environment",
-            "memory_mb", "cpus", "pids_limit", "replace", "force", "volumes", "network");
+            "memory_mb", "cpus", "pids_limit", "replace", "force", "volumes", "network", "run_as_root");
 
     public DeployRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) throw VmException.invalid("body", "must be a JSON object");
@@ -63,6 +63,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
         boolean replace = flag(body, "replace", true);
         boolean force = flag(body, "force", false);
         Map<String, String> volumes = VolumeRules.parse(body);
+        boolean runAsRoot = flag(body, "run_as_root", false);
         String network = optionalString(body, "network", null);
         if (network != null && !AGENT_NAME.matcher(network).matches()) {
             throw VmException.invalid("network", "must match " + AGENT_NAME.pattern());
@@ -78,15 +79,14 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
             sshKeyPath = sshKeyPath(keyPathText);
         }
         return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, null, tokenSecret, keySecret,
-                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network, runAsRoot);
     }
 
-    private static String secretId(JsonNode body, String field) {
+    private String secretId(JsonNode body, String field) {
         String id = optionalString(body, field, null);
-        if (id != null && !SECRET_ID.matcher(id).matches()) {
-            throw VmException.invalid(field, "must be a Secrets Manager secret name or ARN");
-        }
-        return id;
+        if (id == null) return null;
+        if (!SECRET_ID.matcher(id).matches()) throw VmException.invalid(field, "must be a Secrets Manager secret name");
+        return secretReferences.check(field, id);
     }
 
     /** The configured ceiling, lowered where the request asks for less; asking for more is refused. */

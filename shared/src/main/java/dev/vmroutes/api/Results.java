@@ -19,12 +19,14 @@ public final class Results {
      * @param replaced  the agent's containers this one replaced, stopped and removed once it was ready
      * @param unchanged true when the same commit and settings were running and healthy, and were left as they were
      * @param rollbackOf for a rollback, the deployment whose image runs again
+     * @param notReadyBecause when not ready, why (it exited, it never answered on its port in time, its HEALTHCHECK failed)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Deployed(String containerId, String containerName, String status, Map<String, Integer> ports,
             String deploymentId, String commitSha, String image, boolean imageReused, Long exitCode,
-            List<Phase> phases, boolean ready, List<String> replaced, Boolean unchanged, String rollbackOf) {
+            List<Phase> phases, boolean ready, List<String> replaced, Boolean unchanged, String rollbackOf,
+            String notReadyBecause) {
     }
 
     /** A container's output, newest line last; {@code truncated} when older lines were dropped to stay within the size cap. */

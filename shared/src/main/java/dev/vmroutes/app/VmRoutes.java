@@ -2,10 +2,12 @@ package dev.vmroutes.app;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.vmroutes.agents.AgentOperations;
+import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.batch.Batches;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.RepoUrlPolicy;
+import dev.vmroutes.api.SecretReferences;
 import dev.vmroutes.config.VmConfig;
 import dev.vmroutes.deploy.DeployPipeline;
 import dev.vmroutes.deploy.Rollback;
@@ -29,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The composition root: every client, stage and operation, built from one configuration. The
@@ -40,6 +43,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
+    /** Time after the deadline for what a call does once its waits ended; with {@link Deadline#REPORT}, 25 s + 3 s stays below API Gateway's 30 s. */
+    static final Duration AFTER_DEADLINE = Duration.ofSeconds(2);
 
     /** Secrets from Secrets Manager, metrics as EMF lines on standard output. */
     public static VmRoutes create(VmConfig config) {
@@ -63,11 +68,12 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         AgentContainers containers = new AgentContainers(docker, settings.publishAddress());
         HttpProbe probe = new HttpProbe(Duration.ofSeconds(2), config.probeTimeout());
         DeployRequestParser parser = new DeployRequestParser(
-                new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits());
+                new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits(),
+                new SecretReferences(config.secretPrefix(), config.engine().tlsSecret()));
         ContainerLogs logs = new ContainerLogs(docker, Duration.ofSeconds(10));
         Stages stages = new Stages(secrets, records,
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
-                new Images(docker, buildDocker, settings.buildTimeout()), containers, logs, probe, config.readyTimeout(),
+                new Images(docker, buildDocker, settings.buildTimeout(), config.engine().buildNetwork()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(settings.buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
                 metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, probe, config.sweepConcurrency(),
@@ -75,6 +81,15 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         DeployPipeline deploy = new DeployPipeline(stages);
         return new VmRoutes(config, docker, buildDocker, store, parser, deploy, new Rollback(stages, config.containerLimits()),
                 agents, new Batches(deploy, agents.stop(), config.batchConcurrency()));
+    }
+
+    /**
+     * Runs one API call within the request deadline: its waits are capped by it, and the call
+     * answers by the deadline plus {@link #AFTER_DEADLINE} (for recording and cleanup) whatever
+     * the engine, the table, Git or an agent does.
+     */
+    public <T> T withinDeadline(Supplier<T> call) {
+        return Deadline.run(config.requestDeadline(), AFTER_DEADLINE, call);
     }
 
     /** The embedded store without a table name; else DynamoDB, creating the table when missing outside Lambda (there the template owns it). */

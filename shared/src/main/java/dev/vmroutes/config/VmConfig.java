@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  * @param keepImages    how many of an agent's latest successful deployments keep their image
  * @param batchConcurrency how many items of a batch run at once
  * @param apiToken      the local server's bearer token; null: none (loopback only)
+ * @param requestDeadline what every API call has, engine, table, Git and probes included: below API Gateway's 30 s
+ * @param secretPrefix  the only secret names a request may read by reference; null: secrets by reference are off
  */
 public record VmConfig(
         Engine engine,
@@ -43,16 +45,19 @@ public record VmConfig(
         int keepImages,
         int batchConcurrency,
         String apiToken,
-        String bindAddress) {
+        String bindAddress,
+        Duration requestDeadline,
+        String secretPrefix) {
 
     /**
      * Where the engine is and how to reach it, as the docker CLI reads it.
      *
      * @param tlsSecret      a Secrets Manager secret with the three PEMs; wins over {@code certPath}
      * @param publishAddress the address container ports are published on and probed at
+     * @param buildNetwork   the network builds run on ({@code host} lets a build reach a package index on the engine's loopback); null: the engine's default
      */
     public record Engine(URI host, boolean tlsVerify, Path certPath, String tlsSecret, String publishAddress,
-                         Duration connectTimeout, Duration responseTimeout, Duration buildTimeout) {
+                         Duration connectTimeout, Duration responseTimeout, Duration buildTimeout, String buildNetwork) {
     }
 
     public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
@@ -70,7 +75,8 @@ public record VmConfig(
         Engine engine = new Engine(host, tlsVerify, certPath, tlsSecret, publish,
                 read.seconds("VM_DOCKER_CONNECT_TIMEOUT_SECONDS", 5),
                 read.seconds("VM_DOCKER_RESPONSE_TIMEOUT_SECONDS", 30),
-                read.seconds("VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600));
+                read.seconds("VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600),
+                read.text("VM_BUILD_NETWORK", null));
         long memoryMb = read.whole("VM_CONTAINER_MEMORY_MB", 512, 16);
         long cpuMillis = read.cpus("VM_CONTAINER_CPUS", 1000);
         long pids = read.whole("VM_CONTAINER_PIDS", 256, 8);
@@ -96,7 +102,9 @@ public record VmConfig(
                 (int) read.whole("VM_KEEP_IMAGES", 3, 1),
                 (int) read.whole("VM_BATCH_CONCURRENCY", 4, 1),
                 token,
-                bind);
+                bind,
+                read.seconds("VM_REQUEST_DEADLINE_SECONDS", 25),
+                read.text("VM_SECRET_PREFIX", null));
         String bindProblem = listenProblem(bind, token, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -106,7 +114,8 @@ public record VmConfig(
     /** This configuration listening on {@code address} (the server's command line may name one). */
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
-                gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address);
+                gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address,
+                requestDeadline, secretPrefix);
         String problem = listenProblem(address, apiToken, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;

@@ -1,6 +1,7 @@
 package dev.vmroutes.deploy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.HealthRequest;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.PublishedPorts;
@@ -25,7 +26,8 @@ record AwaitReady(AgentContainers containers, HttpProbe probe, Duration timeout)
     }
 
     Readiness await(String containerId, int port) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration limit = Deadline.cap(timeout);
+        long deadline = System.nanoTime() + limit.toNanos();
         InspectContainerResponse state = containers.inspect(containerId);
         long nextInspect = System.nanoTime() + INSPECT_EVERY.toNanos();
         while (Boolean.TRUE.equals(state.getState().getRunning()) && System.nanoTime() < deadline) {
@@ -48,7 +50,7 @@ record AwaitReady(AgentContainers containers, HttpProbe probe, Duration timeout)
                     + state.getState().getExitCodeLong() + ") before answering");
         }
         return new Readiness(state, false, HealthRequest.DEFAULT_PATH + " on port " + port
-                + " did not answer below 500 within " + timeout.toSeconds() + " s");
+                + " did not answer below 500 within " + Math.max(1, limit.toSeconds()) + " s");
     }
 
     private static void sleep(Duration d) {

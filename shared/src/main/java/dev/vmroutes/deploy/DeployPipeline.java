@@ -76,7 +76,7 @@ public final class DeployPipeline {
         String deploymentId = same.getConfig().getLabels().get(Labels.DEPLOYMENT);
         return stages.finished(run, new Results.Deployed(same.getId(), same.getName().replaceFirst("^/", ""),
                 same.getState().getStatus(), PublishedPorts.of(same), deploymentId, image.commit(), image.tag(), true,
-                null, run.phases(), true, List.of(), true, null));
+                null, run.phases(), true, List.of(), true, null, null));
     }
 
     private static <T> T await(CompletableFuture<T> task) {
@@ -99,7 +99,7 @@ public final class DeployPipeline {
     }
 
     private static ImageSpec imageSpec(DeployRequest r) {
-        return new ImageSpec(r.pythonVersion(), r.exposePort(), r.startupCmd());
+        return new ImageSpec(r.pythonVersion(), r.exposePort(), r.startupCmd(), r.runAsRoot());
     }
 
 }

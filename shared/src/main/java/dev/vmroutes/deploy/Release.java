@@ -57,7 +57,8 @@ record Release(RunContainer runContainer, AwaitReady awaitReady, AgentContainers
         String status = state.getState().getStatus();
         Long exitCode = "running".equals(status) ? null : state.getState().getExitCodeLong();
         return new Results.Deployed(state.getId(), record.containerName(), status, record.ports(), record.id(), commit,
-                spec.image(), imageReused, exitCode, run.phases(), readiness.ready(), replaced, null, record.rollbackOf());
+                spec.image(), imageReused, exitCode, run.phases(), readiness.ready(), replaced, null, record.rollbackOf(),
+                readiness.ready() ? null : run.redactor().redact(readiness.reason()));
     }
 
     /** Stops and removes each container, marking its deployment replaced; one that cannot be removed is left and logged. */

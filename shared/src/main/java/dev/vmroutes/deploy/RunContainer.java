@@ -9,7 +9,7 @@ import dev.vmroutes.docker.ContainerSpec;
 record RunContainer(AgentContainers containers, AgentVolumes volumes, AgentNetworks networks) {
 
     void run(DeployRun run, ContainerSpec spec) {
-        spec.volumes().keySet().forEach(name -> volumes.ensure(spec.agentName(), name));
+        spec.volumes().forEach((name, path) -> volumes.ensure(spec.agentName(), name, spec.image(), path));
         networks.ensure(AgentNetworks.dockerName(spec.network()));
         run.containerId(containers.create(spec));
         containers.start(run.containerId());

@@ -1,5 +1,6 @@
 package dev.vmroutes.deploy;
 
+import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.VmException;
@@ -100,7 +101,11 @@ public final class Stages {
     }
 
     /** Removes the container the run made, records why it failed, writes its metric line; returns what to tell the caller. */
-    RuntimeException failed(DeployRun run, RuntimeException error) {
+    RuntimeException failed(DeployRun run, RuntimeException failure) {
+        // The request's deadline may have interrupted the work: the cleanup below must still reach the engine and the table.
+        boolean interrupted = Thread.interrupted();
+        RuntimeException error = (interrupted || Deadline.currentPassed()) && !explained(failure)
+                ? VmException.deployFailed(run.failedPhase(), "did not finish within " + Deadline.describeCurrent()) : failure;
         Optional<String> stoppedAs = record.endedByStop(run);
         if (stoppedAs.isPresent()) {
             // A stop found the new container meanwhile: what it asked for holds, whatever the deploy did after it.
@@ -116,6 +121,12 @@ public final class Stages {
         metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "failed", run.phases(),
                 run.elapsedMs(), clock.instant()));
         return answer;
+    }
+
+    /** A failure that already says what happened, rather than the broken connection an interrupt leaves. */
+    private static boolean explained(RuntimeException failure) {
+        return failure instanceof RepoCloner.CloneFailedException || failure instanceof Images.BuildFailedException
+                || (failure instanceof VmException v && v.kind() != VmException.Kind.UNAVAILABLE);
     }
 
     ResolveSecrets resolveSecrets() {

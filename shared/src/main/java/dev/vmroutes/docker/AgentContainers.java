@@ -53,7 +53,7 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
     }
 
     public InspectContainerResponse inspect(String containerId) {
-        return EngineErrors.call(() -> docker.inspectContainerCmd(containerId).exec());
+        return EngineErrors.read(() -> docker.inspectContainerCmd(containerId).exec());
     }
 
     private HostConfig hostConfig(ContainerSpec spec) {
@@ -80,7 +80,7 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
     /** The named container if it exists, carries our label and has exactly that name; else not found. */
     public InspectContainerResponse findManaged(String name) {
         ContainerNames.check(name);
-        InspectContainerResponse container = EngineErrors.call(() -> {
+        InspectContainerResponse container = EngineErrors.read(() -> {
             try {
                 return docker.inspectContainerCmd(name).exec();
             } catch (NotFoundException e) {
@@ -102,7 +102,7 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
 
     /** Every managed container, running or not, from one engine call. */
     public List<Container> listManaged() {
-        return EngineErrors.call(() -> docker.listContainersCmd().withShowAll(true)
+        return EngineErrors.read(() -> docker.listContainersCmd().withShowAll(true)
                         .withLabelFilter(Map.of(Labels.MANAGED, "true")).exec())
                 .stream().filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(Labels.MANAGED)))
                 .toList();
@@ -110,7 +110,7 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
 
     /** Whether a container of that exact name exists now. */
     public boolean exists(String name) {
-        return EngineErrors.call(() -> {
+        return EngineErrors.read(() -> {
             try {
                 return ("/" + name).equals(docker.inspectContainerCmd(name).exec().getName());
             } catch (NotFoundException e) {
@@ -121,7 +121,7 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
 
     /** The agent's managed containers, running or not, from one engine call. */
     public List<Container> ofAgent(String agentName) {
-        return EngineErrors.call(() -> docker.listContainersCmd().withShowAll(true)
+        return EngineErrors.read(() -> docker.listContainersCmd().withShowAll(true)
                         .withLabelFilter(Map.of(Labels.MANAGED, "true", Labels.AGENT, agentName)).exec())
                 .stream().filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(Labels.MANAGED))
                         && agentName.equals(c.getLabels().get(Labels.AGENT)))
@@ -134,7 +134,7 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
      */
     public Map<String, String> givenEnvironment(InspectContainerResponse container) {
         java.util.Set<String> fromImage = IMAGE_ENV.computeIfAbsent(container.getImageId(), id -> {
-            String[] env = EngineErrors.call(() -> docker.inspectImageCmd(id).exec()).getConfig().getEnv();
+            String[] env = EngineErrors.read(() -> docker.inspectImageCmd(id).exec()).getConfig().getEnv();
             return env == null ? java.util.Set.of() : java.util.Set.copyOf(new java.util.HashSet<>(List.of(env)));
         });
         Map<String, String> given = new java.util.LinkedHashMap<>();

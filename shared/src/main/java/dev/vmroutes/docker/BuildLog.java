@@ -15,9 +15,11 @@ public final class BuildLog extends BuildImageResultCallback {
 
     private static final int KEPT_LINES = 15;
     private static final Pattern LAYER = Pattern.compile("^ ---> ([0-9a-f]{12,64})\\s*$");
+    private static final Pattern STEP_CONTAINER = Pattern.compile("^ ---> Running in ([0-9a-f]{12,64})\\s*$");
 
     private final Deque<String> lastLines = new ArrayDeque<>();
     private final List<String> layerImages = new ArrayList<>();
+    private final List<String> stepContainers = new ArrayList<>();
     private boolean baseSeen;
 
     @Override
@@ -28,6 +30,8 @@ public final class BuildLog extends BuildImageResultCallback {
             if (text != null) {
                 for (String line : text.split("\n")) {
                     if (line.isBlank()) continue;
+                    Matcher step = STEP_CONTAINER.matcher(line);
+                    if (step.matches()) stepContainers.add(step.group(1));
                     Matcher layer = LAYER.matcher(line);
                     if (layer.matches()) {
                         // The first layer named is the base image, which is not ours to remove.
@@ -44,6 +48,11 @@ public final class BuildLog extends BuildImageResultCallback {
 
     public synchronized String tail() {
         return String.join("\n", lastLines);
+    }
+
+    /** The containers the build ran its steps in (the engine removes them, unless the build was cut off under one). */
+    public synchronized List<String> stepContainers() {
+        return List.copyOf(stepContainers);
     }
 
     public synchronized List<String> layerImages() {

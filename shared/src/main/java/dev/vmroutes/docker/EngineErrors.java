@@ -3,7 +3,10 @@ package dev.vmroutes.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.exception.DockerException;
+import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.VmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -19,6 +22,7 @@ import java.util.function.Supplier;
 public final class EngineErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(EngineErrors.class);
 
     private EngineErrors() {
     }
@@ -32,6 +36,9 @@ public final class EngineErrors {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SSLPeerUnverifiedException) {
                 return Optional.of("the engine's certificate does not match its host name (" + t.getMessage() + ")");
+            }
+            if (t instanceof SSLHandshakeException && droppedDuringHandshake(t)) {
+                return Optional.of("the engine closed the connection during the TLS handshake (" + t.getMessage() + ")");
             }
             if (t instanceof SSLHandshakeException) {
                 // An alert comes from the engine's side: it refused our certificate. Otherwise we refused its.
@@ -49,10 +56,62 @@ public final class EngineErrors {
                 return Optional.of("the engine's host name does not resolve");
             }
             if (t instanceof SocketException) {
-                return Optional.of("the engine closed the connection; over TLS this means it did not accept our client certificate (" + t.getMessage() + ")");
+                return Optional.of("the connection to the engine was closed (" + t.getMessage()
+                        + "); over TLS an engine that does not accept our client certificate closes it too");
+            }
+            if (t instanceof IOException) {
+                return Optional.of("the connection to the engine broke (" + t.getClass().getSimpleName() + ": " + t.getMessage() + ")");
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the connection broke under a call (reset, closed, no answer): worth one more try on a
+     * fresh connection. A refused connection, a timeout or a certificate problem is not: it would
+     * fail the same way.
+     */
+    static boolean brokenConnection(Throwable error) {
+        if (error instanceof DockerException) return false;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException && !droppedDuringHandshake(t)) return false;
+            if (t instanceof SSLPeerUnverifiedException || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException || t instanceof UnknownHostException
+                    || t instanceof java.io.InterruptedIOException) {
+                return false;
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof IOException) return true;
+        }
+        return false;
+    }
+
+    /** A handshake the other side cut off (the connection closed under it), as opposed to a certificate refused. */
+    private static boolean droppedDuringHandshake(Throwable handshake) {
+        for (Throwable t = handshake.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException || t instanceof SocketException) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Runs an engine call that changes nothing, so is safe to repeat: when the connection breaks
+     * under it, it is tried once more (the broken connection is not reused); a transport failure
+     * after that becomes {@link VmException.Kind#UNAVAILABLE}.
+     */
+    public static <T> T read(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (VmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!brokenConnection(e) || Thread.currentThread().isInterrupted() || Deadline.currentPassed()) {
+                throw asUnavailable(e).<RuntimeException>map(u -> u).orElse(e);
+            }
+            LOG.info("the engine connection broke ({}); trying once more", unreachable(e).orElse(e.getClass().getSimpleName()));
+            return call(call);
+        }
     }
 
     /** Runs one engine call; a transport failure becomes {@link VmException.Kind#UNAVAILABLE}. */

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.vmroutes.api.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,14 +19,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Agent images on the engine: whether one exists, and building one from a context tar.
  *
- * @param buildDocker a client whose responses may stream for as long as a build takes
+ * @param buildDocker  a client whose responses may stream for as long as a build takes
+ * @param buildNetwork the network a build's steps run on; null: the engine's default
  */
-public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout) {
+public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout, String buildNetwork) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Images.class);
 
     public boolean exists(String tag) {
-        return EngineErrors.call(() -> {
+        return EngineErrors.read(() -> {
             try {
                 docker.inspectImageCmd(tag).exec();
                 return true;
@@ -37,7 +39,7 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
 
     /** The id of an image with a tag matching {@code reference} (a pattern such as {@code repo:prefix-*}), if any. */
     public java.util.Optional<String> findByReference(String reference) {
-        return EngineErrors.call(() -> docker.listImagesCmd().withReferenceFilter(reference).exec())
+        return EngineErrors.read(() -> docker.listImagesCmd().withReferenceFilter(reference).exec())
                 .stream().map(com.github.dockerjava.api.model.Image::getId).findFirst();
     }
 
@@ -68,26 +70,68 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
 
     /**
      * Builds {@code tag} from the context, following it in {@code log}. On failure the layers the
-     * build made are removed and a {@link BuildFailedException} carries the log's last lines (not yet redacted).
+     * build made are removed and a {@link BuildFailedException} carries the log's last lines (not yet
+     * redacted). A build still running at its timeout (or the request's deadline) is stopped: its
+     * stream is closed, which makes the engine cancel it, and what it made is removed.
      */
     public void build(InputStream context, String dockerfile, String tag, BuildLog log) {
+        Duration limit = Deadline.cap(buildTimeout);
         try {
-            buildDocker.buildImageCmd(context)
+            var command = buildDocker.buildImageCmd(context)
                     .withDockerfilePath(dockerfile)
                     .withTags(Set.of(tag))
                     .withPull(false)
                     .withRemove(true)
-                    .withForcerm(true)
-                    .exec(log);
-            log.awaitImageId(buildTimeout.toSeconds(), TimeUnit.SECONDS);
+                    .withForcerm(true);
+            if (buildNetwork != null) command.withNetworkMode(buildNetwork);
+            command.exec(log);
+            if (!finishes(log, limit)) {
+                stop(log);
+                throw new BuildFailedException("the build did not finish within " + Math.max(1, limit.toSeconds())
+                        + " s and was stopped");
+            }
+            log.awaitImageId(1, TimeUnit.SECONDS);
+        } catch (BuildFailedException e) {
+            throw e;
         } catch (DockerClientException | DockerException e) {
-            removeLayers(log.layerImages());
+            stop(log);
             String tail = log.tail();
             throw new BuildFailedException(tail.isBlank() ? EngineErrors.message(e) : tail);
         } catch (RuntimeException e) {
-            removeLayers(log.layerImages());
+            stop(log);
             throw EngineErrors.asUnavailable(e).<RuntimeException>map(u -> u).orElse(e);
         }
+    }
+
+    /** Whether the build ends within {@code limit}; an interrupt (the request's deadline) counts as not. */
+    private static boolean finishes(BuildLog log, Duration limit) {
+        try {
+            return log.awaitCompletion(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Closes the build's stream (the engine cancels a build whose client is gone) and removes the layers it made. */
+    private void stop(BuildLog log) {
+        // The cleanup must run even when the deadline interrupted the build.
+        Thread.interrupted();
+        try {
+            log.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("closing the build stream: {}", e.getMessage());
+        }
+        // A step still running holds its layer: its container goes first.
+        for (String container : log.stepContainers()) {
+            try {
+                docker.removeContainerCmd(container).withForce(true).exec();
+            } catch (NotFoundException alreadyRemoved) {
+                // the engine removed it
+            } catch (RuntimeException e) {
+                LOG.warn("could not remove build step container {}: {}", container, e.getMessage());
+            }
+        }
+        removeLayers(log.layerImages());
     }
 
     /** Removes the untagged layers a failed build left; layers other images still use are refused by the engine and kept. */

@@ -1,12 +1,9 @@
 package dev.vmroutes.git;
 
-import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.util.security.SecurityUtils;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
-import org.eclipse.jgit.internal.transport.sshd.OpenSshServerKeyDatabase;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
 import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.lib.Constants;
@@ -25,24 +22,15 @@ import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
-import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
-import org.eclipse.jgit.transport.sshd.agent.ConnectorFactory;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
-import java.io.ByteArrayInputStream;
+import dev.vmroutes.api.Deadline;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.PublicKey;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads and shallow-fetches one branch with JGit. Credentials live only in this call: the token goes
@@ -68,7 +56,7 @@ public final class RepoCloner {
      */
     public Remote open(CloneSpec request, Path dir) {
         SshdSessionFactory sshFactory = request.repoUrl().ssh()
-                ? sshFactory(request.sshKeyPath(), request.sshKey(), dir.resolveSibling("ssh-home")) : null;
+                ? SshSessions.factory(knownHosts, request.sshKeyPath(), request.sshKey(), dir.resolveSibling("ssh-home")) : null;
         // Asking for the branch's commit needs no repository on disk: an in-memory one holds the remote and its settings.
         InMemoryRepository asking = new InMemoryRepository(new DfsRepositoryDescription("ls-remote"));
         configure(asking.getConfig(), request);
@@ -119,8 +107,12 @@ public final class RepoCloner {
 
         /** The branch's commit, asked of the server without fetching anything. */
         public String headCommit() {
+            return withinDeadline(this::askHeadCommit);
+        }
+
+        private String askHeadCommit() {
             try {
-                return Git.wrap(asking).lsRemote().setRemote("origin").setHeads(true).setTimeout(timeoutSeconds)
+                return Git.wrap(asking).lsRemote().setRemote("origin").setHeads(true).setTimeout(readTimeout())
                         .setCredentialsProvider(credentials(request))
                         .setTransportConfigCallback(transportConfig(sshFactory, request))
                         .call().stream()
@@ -140,13 +132,17 @@ public final class RepoCloner {
          * @return the commit fetched (the branch may have moved since {@link #headCommit()})
          */
         public String fetch() {
+            return withinDeadline(this::fetchBranch);
+        }
+
+        private String fetchBranch() {
             try {
                 FetchResult result = local().fetch()
                         .setRemote("origin")
                         .setRefSpecs(new RefSpec("+" + branchRef + ":refs/remotes/origin/" + request.branch()))
                         .setDepth(1)
                         .setTagOpt(TagOpt.NO_TAGS)
-                        .setTimeout(timeoutSeconds)
+                        .setTimeout(readTimeout())
                         .setCredentialsProvider(credentials(request))
                         .setTransportConfigCallback(transportConfig(sshFactory, request))
                         .call();
@@ -202,6 +198,24 @@ public final class RepoCloner {
         }
     }
 
+    /**
+     * A Git call has one total deadline (the Git timeout, or less when the request's deadline comes
+     * sooner): a server that trickles its answer is cut off when it passes, not waited for.
+     */
+    private String withinDeadline(java.util.function.Supplier<String> call) {
+        Duration limit = Deadline.cap(Duration.ofSeconds(timeoutSeconds));
+        try {
+            return Deadline.interruptAfter(limit, call);
+        } catch (Deadline.Exceeded e) {
+            throw new CloneFailedException("the Git server did not answer within " + Math.max(1, limit.toSeconds()) + " s");
+        }
+    }
+
+    /** JGit's timeout is per read, in whole seconds, and 0 would mean none. */
+    private int readTimeout() {
+        return (int) Math.max(1, Deadline.cap(Duration.ofSeconds(timeoutSeconds)).toSeconds());
+    }
+
     private static String describe(Exception e, String branch) {
         String message = String.valueOf(e.getMessage());
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
@@ -228,57 +242,6 @@ public final class RepoCloner {
                 ssh.setSshSessionFactory(sshFactory);
             }
         };
-    }
-
-    private SshdSessionFactory sshFactory(Path keyPath, String keyText, Path home) {
-        try {
-            Files.createDirectories(home.resolve(".ssh"));
-        } catch (IOException e) {
-            throw new CloneFailedException("cannot prepare SSH session: " + e.getMessage());
-        }
-        ServerKeyDatabase hostKeys = knownHosts == null ? new AcceptAnyHostKey()
-                : new OpenSshServerKeyDatabase(false, List.of(knownHosts));
-        SshdSessionFactoryBuilder builder = new SshdSessionFactoryBuilder()
-                .setHomeDirectory(home.toFile())
-                .setSshDirectory(home.resolve(".ssh").toFile())
-                .setPreferredAuthentications("publickey")
-                .setDefaultIdentities(ignored -> keyPath == null ? List.of() : List.of(keyPath))
-                .setServerKeyDatabase((h, s) -> hostKeys)
-                .setConnectorFactory((ConnectorFactory) null);
-        if (keyText != null) {
-            // A key from a secret replaces the identity files, so it never touches the disk.
-            List<KeyPair> keysInMemory = parseKeys(keyText);
-            builder.setDefaultKeysProvider(ignored -> keysInMemory);
-        }
-        return builder.build(null);
-    }
-
-    /** A private key given as text (from a secret): OpenSSH or PEM, without a passphrase. */
-    private static List<KeyPair> parseKeys(String keyText) {
-        try {
-            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("ssh_key_secret"),
-                    new ByteArrayInputStream(keyText.getBytes(StandardCharsets.UTF_8)), null);
-            List<KeyPair> keys = new ArrayList<>();
-            if (pairs != null) pairs.forEach(keys::add);
-            if (keys.isEmpty()) throw new CloneFailedException("the SSH key secret holds no private key");
-            return keys;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new CloneFailedException("the SSH key secret is not a usable private key (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /** Used only when no known_hosts file is configured (VM_SSH_KNOWN_HOSTS unset). */
-    private static final class AcceptAnyHostKey implements ServerKeyDatabase {
-        @Override
-        public List<PublicKey> lookup(String connectAddress, InetSocketAddress remoteAddress, Configuration config) {
-            return List.of();
-        }
-
-        @Override
-        public boolean accept(String connectAddress, InetSocketAddress remoteAddress, PublicKey serverKey,
-                              Configuration config, CredentialsProvider provider) {
-            return true;
-        }
     }
 
     /** A clone that did not succeed; the message may still contain secrets and must be redacted. */

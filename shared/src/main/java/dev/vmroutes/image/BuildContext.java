@@ -12,12 +12,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The tar the engine builds from: the commit's files as Git holds them (names exactly as
- * committed, links as links, never followed), plus the generated Dockerfile. A repository file
- * with the generated Dockerfile's name is left out: the build reads ours.
+ * committed, links as links, never followed) under {@link DockerfileGenerator#SOURCE_DIR}, and
+ * the generated Dockerfile beside them. Nothing of the repository is left out or read as build
+ * instructions: its own Dockerfile and {@code .dockerignore} are files like any other.
  */
 public final class BuildContext implements AutoCloseable {
 
     private final TarArchiveOutputStream tar;
+
+    private static final String PREFIX = DockerfileGenerator.SOURCE_DIR + "/";
 
     private BuildContext(OutputStream out) {
         this.tar = new TarArchiveOutputStream(new BufferedOutputStream(out, 64 * 1024));
@@ -25,14 +28,18 @@ public final class BuildContext implements AutoCloseable {
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    /** A context written to {@code out}, which it closes. */
-    public static BuildContext to(OutputStream out) {
-        return new BuildContext(out);
+    /** A context written to {@code out}, which it closes; the source directory exists even for an empty repository. */
+    public static BuildContext to(OutputStream out) throws IOException {
+        BuildContext context = new BuildContext(out);
+        TarArchiveEntry source = new TarArchiveEntry(PREFIX, true);
+        source.setMode(040755);
+        context.tar.putArchiveEntry(source);
+        context.tar.closeArchiveEntry();
+        return context;
     }
 
     public void file(String name, boolean executable, long size, InputStream content) throws IOException {
-        if (name.equals(DockerfileGenerator.FILE_NAME)) return;
-        TarArchiveEntry entry = new TarArchiveEntry(name, true);
+        TarArchiveEntry entry = new TarArchiveEntry(PREFIX + name, true);
         entry.setSize(size);
         entry.setMode(executable ? 0100755 : 0100644);
         tar.putArchiveEntry(entry);
@@ -41,8 +48,7 @@ public final class BuildContext implements AutoCloseable {
     }
 
     public void link(String name, String target) throws IOException {
-        if (name.equals(DockerfileGenerator.FILE_NAME)) return;
-        TarArchiveEntry link = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
+        TarArchiveEntry link = new TarArchiveEntry(PREFIX + name, TarConstants.LF_SYMLINK, true);
         link.setLinkName(target);
         tar.putArchiveEntry(link);
         tar.closeArchiveEntry();

@@ -12,8 +12,15 @@ import java.util.List;
  */
 public final class DockerfileGenerator {
 
-    /** The name the generated file gets inside the build context, apart from any Dockerfile of the repo. */
-    public static final String FILE_NAME = ".vm-routes.Dockerfile";
+    /** The generated file's name in the build context; the repository's files are all under {@link #SOURCE_DIR}. */
+    public static final String FILE_NAME = "Dockerfile";
+    /**
+     * Where the repository sits in the build context, so no file of it can be taken for the
+     * generated Dockerfile or a {@code .dockerignore}: {@code /app} receives exactly the repository.
+     */
+    public static final String SOURCE_DIR = "src";
+    /** The unprivileged user and group agents run as, unless a deploy asks for root; no entry in /etc/passwd is needed. */
+    public static final String AGENT_USER = "10001:10001";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,13 +44,15 @@ public final class DockerfileGenerator {
     public static String generate(ImageSpec spec, boolean hasRequirements) {
         StringBuilder out = new StringBuilder();
         out.append("FROM ").append(baseImage(spec.pythonVersion())).append('\n');
-        out.append("WORKDIR /app\n");
         if (hasRequirements) {
-            out.append("COPY requirements.txt ./\n");
-            out.append("RUN [\"pip\", \"install\", \"--no-cache-dir\", \"-r\", \"requirements.txt\"]\n");
+            out.append("COPY ").append(SOURCE_DIR).append("/requirements.txt /tmp/vm-routes/requirements.txt\n");
+            out.append("RUN [\"pip\", \"install\", \"--no-cache-dir\", \"-r\", \"/tmp/vm-routes/requirements.txt\"]\n");
         }
-        out.append("COPY . .\n");
-        out.append("ENV PYTHONUNBUFFERED=1\n");
+        // Copied with its owner set, /app (made by this COPY) is the agent user's own directory.
+        out.append("COPY ").append(spec.runAsRoot() ? "" : "--chown=" + AGENT_USER + " ").append(SOURCE_DIR).append("/ /app/\n");
+        out.append("WORKDIR /app\n");
+        out.append("ENV PYTHONUNBUFFERED=1 HOME=/app\n");
+        if (!spec.runAsRoot()) out.append("USER ").append(AGENT_USER).append('\n');
         out.append("EXPOSE ").append(spec.exposePort()).append('\n');
         out.append("HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 CMD ")
                 .append(json(List.of("python", "-c", HEALTHCHECK_SCRIPT.formatted(spec.exposePort())))).append('\n');

@@ -11,6 +11,7 @@ import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import dev.vmroutes.api.Deadline;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,12 +60,13 @@ public final class HttpProbe {
         connection.setRequestProperty("Connection", "close");
         // The read timeout bounds each read; an agent that trickles its answer a byte at a time would never hit it.
         // The whole exchange has one deadline: past it the connection is closed under the reading thread.
+        Duration total = Deadline.cap(connectTimeout.plus(requestTimeout));
         CompletableFuture<ProbeResult> exchange = CompletableFuture.supplyAsync(() -> exchange(connection), Thread::startVirtualThread);
         try {
-            return exchange.get(connectTimeout.plus(requestTimeout).toMillis(), TimeUnit.MILLISECONDS);
+            return exchange.get(total.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             connection.disconnect();
-            return ProbeResult.failed("no complete answer within " + connectTimeout.plus(requestTimeout).toMillis() + " ms");
+            return ProbeResult.failed("no complete answer within " + total.toMillis() + " ms");
         } catch (InterruptedException e) {
             connection.disconnect();
             Thread.currentThread().interrupt();

@@ -89,6 +89,7 @@ class DeployValidationIT {
                 arguments("{" + OK_URL + ", \"auth_token_secret\": \"bad secret name!\"}", "auth_token_secret"),
                 arguments("{" + OK_URL + ", \"ssh_key_secret\": \"key\"}", "ssh_key_secret"),
                 arguments("{" + SSH_URL + ", \"auth_token_secret\": \"tok\"}", "auth_token_secret"),
+                arguments("{" + OK_URL + ", \"run_as_root\": \"yes\"}", "run_as_root"),
                 arguments("{" + OK_URL + ", \"unexpected\": true}", "unexpected"));
     }
 

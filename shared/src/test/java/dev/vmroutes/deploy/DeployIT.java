@@ -199,13 +199,15 @@ class DeployIT {
                 "        print(os.path.join(root, f))",
                 "print(open('/app/back\\\\slash.txt').read())", "");
         AgentRepo repo = AgentRepo.create(env.dir, "fidelity", Map.of("main.py", lister, "back\\slash.txt", "kept as one name",
-                "deep/er/file.txt", "nested", ".vm-routes.Dockerfile", "FROM scratch"));
+                "deep/er/file.txt", "nested", "Dockerfile", "FROM scratch", ".dockerignore", "*\n"));
         env.git.serve("fidelity", repo.repository());
         Results.Deployed d = env.deploy(body(env.git.url("fidelity"), agent).put("auth_token", TOKEN));
         assertThat(d.status()).isEqualTo("exited");
         String out = logs(d.containerId());
-        assertThat(out).contains("/app/back\\slash.txt", "/app/deep/er/file.txt", "/app/main.py", "kept as one name")
-                .doesNotContain("/app/back/slash.txt").doesNotContain("/app/.git");
+        // The repository's own Dockerfile and .dockerignore are files like any other: neither builds nor filters the image.
+        assertThat(out).contains("/app/back\\slash.txt", "/app/deep/er/file.txt", "/app/main.py", "kept as one name",
+                        "/app/Dockerfile", "/app/.dockerignore")
+                .doesNotContain("/app/back/slash.txt").doesNotContain("/app/.git").doesNotContain("/app/src/");
     }
 
     @Test

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerfileGeneratorTest {
 
     private static ImageSpec request(String python, List<String> cmd) {
-        return new ImageSpec(python, 8080, cmd);
+        return new ImageSpec(python, 8080, cmd, false);
     }
 
     @Test
@@ -29,7 +29,17 @@ class DockerfileGeneratorTest {
     void generate_withRequirements_installsThemBeforeCopyingTheCode() {
         String dockerfile = DockerfileGenerator.generate(request("3.12-slim", List.of("python", "main.py")), true);
         assertThat(dockerfile).startsWith("FROM python:3.12-slim\n");
-        assertThat(dockerfile.indexOf("pip\", \"install")).isLessThan(dockerfile.indexOf("COPY . ."));
+        assertThat(dockerfile.indexOf("pip\", \"install")).isLessThan(dockerfile.indexOf("src/ /app/"));
+    }
+
+    @Test
+    void generate_runsAsAnUnprivilegedUserOwningApp_unlessRootIsAsked() {
+        String dockerfile = DockerfileGenerator.generate(request("3.11", List.of("python", "main.py")), true);
+        assertThat(dockerfile).contains("COPY --chown=10001:10001 src/ /app/\n").contains("\nUSER 10001:10001\n");
+        // Requirements install as root, before the user is switched to.
+        assertThat(dockerfile.indexOf("pip\", \"install")).isLessThan(dockerfile.indexOf("USER "));
+        String asRoot = DockerfileGenerator.generate(new ImageSpec("3.11", 8080, List.of("python", "main.py"), true), false);
+        assertThat(asRoot).contains("COPY src/ /app/\n").doesNotContain("USER").doesNotContain("--chown");
     }
 
     @Test

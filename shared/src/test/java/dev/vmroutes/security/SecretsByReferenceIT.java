@@ -30,15 +30,24 @@ class SecretsByReferenceIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final SecretsManagerTestServer secrets = SecretsManagerTestServer.startUnchecked();
+    /** The engine's TLS secret, as on Lambda; named under the prefix to show it is refused whatever the prefix says. */
+    static final String ENGINE_SECRET = "vm-routes/engine-tls";
+
+    static {
+        secrets.put(ENGINE_SECRET, tlsSecret());
+    }
+
     // No key directory: the key lives only in the secret.
     @RegisterExtension
-    static final TestRoutes env = new TestRoutes().with("VM_SSH_KEY_DIR", null).secrets(secrets::read);
+    static final TestRoutes env = new TestRoutes().with("VM_SSH_KEY_DIR", null).with("VM_SECRET_PREFIX", "vm-routes/")
+            .with("VM_DOCKER_TLS_SECRET", ENGINE_SECRET).secrets(secrets::read);
     static final String TOKEN = env.token;
 
     @BeforeAll
     static void start() throws Exception {
-        secrets.put("git/token", TOKEN);
-        secrets.put("git/deploy-key", Files.readString(env.sshGit.privateKey()));
+        secrets.put("vm-routes/agents/git/token", TOKEN);
+        secrets.put("vm-routes/agents/git/deploy-key", Files.readString(env.sshGit.privateKey()));
+        secrets.put("elsewhere/git/token", TOKEN);
     }
 
     @AfterAll
@@ -55,13 +64,13 @@ class SecretsByReferenceIT {
     @Test
     void deploy_withTokenAndKeySecrets_clonesWithoutRawCredentials() throws Exception {
         ObjectNode https = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "by-reference")
-                .put("auth_token_secret", "git/token");
+                .put("auth_token_secret", "vm-routes/agents/git/token");
         Results.Deployed viaToken = env.deploy(https);
         assertThat(viaToken.status()).isEqualTo("running");
         env.removeAgentContainers("by-reference");
 
         ObjectNode ssh = JSON.createObjectNode().put("repo_url", env.sshGit.url()).put("agent_name", "by-reference")
-                .put("ssh_key_secret", "git/deploy-key");
+                .put("ssh_key_secret", "vm-routes/agents/git/deploy-key");
         Results.Deployed viaKey = env.deploy(ssh);
         assertThat(viaKey.status()).isEqualTo("running");
         String items = env.rawItems();
@@ -73,7 +82,7 @@ class SecretsByReferenceIT {
     void deploy_withMissingSecret_is400NamingTheFieldAndCreatesNothing() {
         int records = env.store.list().size();
         ObjectNode body = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "by-reference")
-                .put("auth_token_secret", "no/such/secret");
+                .put("auth_token_secret", "vm-routes/agents/no/such/secret");
         VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(body));
         assertThat(e.kind()).isEqualTo(VmException.Kind.INVALID);
         assertThat(e.detail()).startsWith("auth_token_secret: ");
@@ -84,7 +93,7 @@ class SecretsByReferenceIT {
     void deploy_duringASecretsManagerOutage_is503_notTheCallersMistake_andCreatesNothing() {
         int records = env.store.list().size();
         ObjectNode body = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "outage")
-                .put("auth_token_secret", "git/token");
+                .put("auth_token_secret", "vm-routes/agents/git/token");
         secrets.failing(true);
         try {
             VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(body));
@@ -98,12 +107,37 @@ class SecretsByReferenceIT {
     }
 
     @Test
+    void deploy_namingTheEngineSecretOrAnythingOutsideThePrefix_is400BeforeAnyRead() {
+        int records = env.store.list().size();
+        int reads = secrets.reads();
+        for (String id : List.of(ENGINE_SECRET, "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + ENGINE_SECRET + "-AbCdEf",
+                "elsewhere/git/token", "arn:aws:secretsmanager:us-east-1:999999999999:secret:vm-routes/agents/git/token-AbCdEf")) {
+            ObjectNode body = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "refused-reference")
+                    .put("auth_token_secret", id);
+            VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(body));
+            assertThat(e.kind()).as(id).isEqualTo(VmException.Kind.INVALID);
+            assertThat(e.detail()).as(id).startsWith("auth_token_secret: ");
+        }
+        assertThat(secrets.reads()).as("secret reads").isEqualTo(reads);
+        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.agentContainers("refused-reference")).isEmpty();
+    }
+
+    static String tlsSecret() {
+        try {
+            Path tls = TestEnvironment.tlsDir();
+            return JSON.writeValueAsString(Map.of(
+                    "ca", Files.readString(tls.resolve("ca.pem")),
+                    "cert", Files.readString(tls.resolve("cert.pem")),
+                    "key", Files.readString(tls.resolve("key.pem"))));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void dockerSettings_fromTlsSecret_reachTheEngineOverMutualTls() throws Exception {
-        Path tls = TestEnvironment.tlsDir();
-        secrets.put("docker/tls", JSON.writeValueAsString(Map.of(
-                "ca", Files.readString(tls.resolve("ca.pem")),
-                "cert", Files.readString(tls.resolve("cert.pem")),
-                "key", Files.readString(tls.resolve("key.pem")))));
+        secrets.put("docker/tls", tlsSecret());
         Map<String, String> environment = new HashMap<>();
         environment.put("DOCKER_HOST", TestEnvironment.require("DOCKER_HOST"));
         environment.put("VM_DOCKER_TLS_SECRET", "docker/tls");

@@ -24,6 +24,7 @@ public final class SecretsManagerTestServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private volatile boolean failing;
+    private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
 
     public SecretsManagerTestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -33,6 +34,7 @@ public final class SecretsManagerTestServer implements AutoCloseable {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             JsonNode request = JSON.readTree(exchange.getRequestBody());
             String id = request.path("SecretId").asText();
+            reads.incrementAndGet();
             if (failing) {
                 status = 500;
                 answer = JSON.writeValueAsBytes(Map.of("__type", "InternalServiceError", "message", "try again later"));
@@ -65,6 +67,11 @@ public final class SecretsManagerTestServer implements AutoCloseable {
     /** Answers every request with 500, as Secrets Manager does during an outage. */
     public void failing(boolean failing) {
         this.failing = failing;
+    }
+
+    /** How many requests the server has answered: a secret refused before any read leaves it unchanged. */
+    public int reads() {
+        return reads.get();
     }
 
     public void put(String id, String value) {

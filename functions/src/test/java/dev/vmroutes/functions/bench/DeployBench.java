@@ -50,7 +50,7 @@ public final class DeployBench {
     /** How often both sides try the published port: the API's readiness wait tries it every 10 ms. */
     static final Duration POLL_EVERY = Duration.ofMillis(10);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    static final String DOCKERFILE = DockerfileGenerator.generate(new ImageSpec("3.11", 8080, List.of("python", "main.py")), false);
+    static final String DOCKERFILE = DockerfileGenerator.generate(new ImageSpec("3.11", 8080, List.of("python", "main.py"), false), false);
 
     /** A repository under test: its name on the Git server, the agent it deploys as, and how to give it a new commit. */
     record Subject(String name, String title, String agent, String size, Double target, Committer committer) {
@@ -172,9 +172,13 @@ public final class DeployBench {
         return results;
     }
 
-    /** The same as a deploy, by hand: clone at depth 1, write the same Dockerfile, build, run, wait until the port answers. */
+    /**
+     * The same as a deploy, by hand: clone at depth 1 into the context's source directory, write
+     * the same Dockerfile beside it, build, run, wait until the port answers.
+     */
     static Map<String, Double> byHand(Subject subject, TokenGitServer git, Path dir, int round, Samples replaces) throws Exception {
-        Path tree = dir.resolve("hand-" + subject.name() + "-" + round);
+        Path context = dir.resolve("hand-" + subject.name() + "-" + round);
+        Path tree = context.resolve(DockerfileGenerator.SOURCE_DIR);
         String tag = "bench-hand:" + subject.name() + "-" + round + "-" + System.nanoTime();
         Map<String, Double> steps = new LinkedHashMap<>();
         long start = System.nanoTime();
@@ -182,9 +186,9 @@ public final class DeployBench {
                 .encodeToString(("x-access-token:" + TOKEN).getBytes()), "clone", "-q", "--depth=1", "--branch", "main",
                 git.url(subject.name()), tree.toString()));
         long cloned = System.nanoTime();
-        Files.writeString(tree.resolve("Dockerfile"), DOCKERFILE);
-        Files.writeString(tree.resolve(".dockerignore"), ".git\n");
-        run(List.of("docker", "build", "-q", "-t", tag, tree.toString()));
+        Files.writeString(context.resolve("Dockerfile"), DOCKERFILE);
+        Files.writeString(context.resolve(".dockerignore"), DockerfileGenerator.SOURCE_DIR + "/.git\n");
+        run(List.of("docker", "build", "-q", "-t", tag, context.toString()));
         long built = System.nanoTime();
         Run first = runAndAwait(tag);
         long end = System.nanoTime();

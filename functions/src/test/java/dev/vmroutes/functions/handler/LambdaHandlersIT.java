@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmroutes.api.ContainerLimits;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.api.RepoUrlPolicy;
+import dev.vmroutes.api.SecretReferences;
 import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,7 +116,7 @@ class LambdaHandlersIT {
         JsonNode shippedBody = JSON.readTree(event("deploy.json").get("body").asText());
         DeployRequestParser parser = new DeployRequestParser(
                 new RepoUrlPolicy(Set.of(), LambdaHandlersIT::aPublicAddress),
-                null, new ContainerLimits(512L << 20, 1_000_000_000L, 256));
+                null, new ContainerLimits(512L << 20, 1_000_000_000L, 256), SecretReferences.OFF);
         assertThat(parser.parse(shippedBody).agentName()).isEqualTo(shippedBody.get("agent_name").asText());
         // ...and through the function, a host that can never resolve (RFC 6761) is a 400 before any side effect,
         // whatever this machine's network.
