@@ -144,4 +144,37 @@ class TemplateIT {
         assertThat(templateRoutes).isEqualTo(served).hasSize(8);
         assertThat(jwtRoutes).isEqualTo(served);
     }
+
+    @Test
+    void template_everyApiFunction_outlastsTheRequestDeadline_whichIsBelowTheHttpApisLimit() throws Exception {
+        JsonNode template = loadTemplate();
+        JsonNode globals = template.at("/Globals/Function");
+        int deadline = globals.at("/Environment/Variables/VM_REQUEST_DEADLINE_SECONDS").asInt();
+        // The deadline, then 2 s to record and clean up and 1 s for interrupted work to answer: below API Gateway's 30 s.
+        assertThat(deadline + 3).isLessThan(30);
+        template.get("Resources").fields().forEachRemaining(r -> {
+            JsonNode function = r.getValue();
+            if (!function.path("Type").asText().equals("AWS::Serverless::Function")) return;
+            boolean api = function.at("/Properties/Events").findValuesAsText("Type").contains("HttpApi");
+            int timeout = function.at("/Properties/Timeout").asInt(globals.get("Timeout").asInt());
+            if (api) assertThat(timeout).as(r.getKey()).isGreaterThan(deadline + 3 - 1).isLessThanOrEqualTo(30);
+        });
+    }
+
+    @Test
+    void template_secretsByReference_areScopedToThePrefix_andTheFunctionsMayRunInAVpc() throws Exception {
+        JsonNode template = loadTemplate();
+        assertThat(template.at("/Globals/Function/Environment/Variables/VM_SECRET_PREFIX/Ref").asText()).isEqualTo("SecretPrefix");
+        assertThat(template.at("/Globals/Function/VpcConfig/Fn::If/0").asText()).isEqualTo("UseVpc");
+        for (String name : List.of("DeployFunction", "BatchDeployFunction")) {
+            String policies = template.at("/Resources/" + name + "/Properties/Policies").toString();
+            assertThat(policies).as(name).contains("UseSecretPrefix").contains(":secret:${SecretPrefix}*");
+        }
+        // No other function reads agent secrets.
+        template.get("Resources").fields().forEachRemaining(r -> {
+            if (!List.of("DeployFunction", "BatchDeployFunction").contains(r.getKey())) {
+                assertThat(r.getValue().at("/Properties/Policies").toString()).as(r.getKey()).doesNotContain("SecretPrefix");
+            }
+        });
+    }
 }

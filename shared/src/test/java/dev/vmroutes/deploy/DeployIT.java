@@ -211,6 +211,28 @@ class DeployIT {
     }
 
     @Test
+    void deploy_runsAsAnUnprivilegedUser_owningAppAndItsNewVolumes_unlessRootIsAsked() throws Exception {
+        String writer = String.join("\n", "import os",
+                "open('/app/written', 'w').write('app')",
+                "open('/data/written', 'w').write('volume')",
+                "print('uid', os.getuid(), 'wrote both')", "");
+        AgentRepo repo = AgentRepo.create(env.dir, "writer", Map.of("main.py", writer));
+        env.git.serve("writer", repo.repository());
+        ObjectNode body = body(env.git.url("writer"), "unprivileged").put("auth_token", TOKEN);
+        body.putObject("volumes").put("data", "/data");
+        Results.Deployed d = env.deploy(body);
+        assertThat(d.exitCode()).as(logs(d.containerId())).isZero();
+        assertThat(logs(d.containerId())).contains("uid 10001 wrote both");
+        env.stop(JSON.createObjectNode().put("container_name", d.containerName()).put("remove", true).put("remove_volumes", true));
+
+        ObjectNode asRoot = body(env.git.url("writer"), "as-root").put("auth_token", TOKEN).put("run_as_root", true);
+        asRoot.putObject("volumes").put("data", "/data");
+        Results.Deployed root = env.deploy(asRoot);
+        assertThat(logs(root.containerId())).contains("uid 0 wrote both");
+        env.stop(JSON.createObjectNode().put("container_name", root.containerName()).put("remove", true).put("remove_volumes", true));
+    }
+
+    @Test
     void deploy_container_isHardened() {
         String agent = "hardened";
         try {
