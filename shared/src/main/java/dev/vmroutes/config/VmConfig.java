@@ -54,9 +54,10 @@ public record VmConfig(
      *
      * @param tlsSecret      a Secrets Manager secret with the three PEMs; wins over {@code certPath}
      * @param publishAddress the address container ports are published on and probed at
+     * @param tlsPems        for local runs ({@code sam local invoke}): the secret's JSON itself, given as a variable
      * @param buildNetwork   the network builds run on ({@code host} lets a build reach a package index on the engine's loopback); null: the engine's default
      */
-    public record Engine(URI host, boolean tlsVerify, Path certPath, String tlsSecret, String publishAddress,
+    public record Engine(URI host, boolean tlsVerify, Path certPath, String tlsSecret, String tlsPems, String publishAddress,
                          Duration connectTimeout, Duration responseTimeout, Duration buildTimeout, String buildNetwork) {
     }
 
@@ -68,11 +69,17 @@ public record VmConfig(
         boolean tlsVerify = read.flag("DOCKER_TLS_VERIFY");
         Path certPath = Path.of(read.text("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker"));
         String tlsSecret = read.text("VM_DOCKER_TLS_SECRET", null);
-        if (host != null && "tcp".equals(host.getScheme()) && !tlsVerify && tlsSecret == null) {
+        String tlsPems = read.text("VM_DOCKER_TLS", null);
+        boolean onLambda = read.text("AWS_LAMBDA_FUNCTION_NAME", null) != null;
+        if (tlsPems != null && onLambda && !read.flag("AWS_SAM_LOCAL")) {
+            read.problem("VM_DOCKER_TLS", "is for local runs (sam local invoke); on Lambda the key belongs in VM_DOCKER_TLS_SECRET");
+        }
+        if (tlsPems != null && tlsSecret != null) read.problem("VM_DOCKER_TLS", "give VM_DOCKER_TLS or VM_DOCKER_TLS_SECRET, not both");
+        if (host != null && "tcp".equals(host.getScheme()) && !tlsVerify && tlsSecret == null && tlsPems == null) {
             read.problem("DOCKER_HOST", host + " needs TLS: set DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH, or VM_DOCKER_TLS_SECRET");
         }
         String publish = read.text("VM_PUBLISH_ADDRESS", host == null || !"tcp".equals(host.getScheme()) ? "127.0.0.1" : host.getHost());
-        Engine engine = new Engine(host, tlsVerify, certPath, tlsSecret, publish,
+        Engine engine = new Engine(host, tlsVerify, certPath, tlsSecret, tlsPems, publish,
                 read.seconds("VM_DOCKER_CONNECT_TIMEOUT_SECONDS", 5),
                 read.seconds("VM_DOCKER_RESPONSE_TIMEOUT_SECONDS", 30),
                 read.seconds("VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600),
@@ -83,7 +90,6 @@ public record VmConfig(
         String interval = read.text("VM_SWEEP_INTERVAL_SECONDS", null);
         String bind = read.text("VM_BIND_ADDRESS", "127.0.0.1");
         String token = read.text("VM_API_TOKEN", null);
-        boolean onLambda = read.text("AWS_LAMBDA_FUNCTION_NAME", null) != null;
         VmConfig config = new VmConfig(engine,
                 read.text("VM_TABLE_NAME", null),
                 Path.of(read.text("VM_DATA_DIR", System.getProperty("user.home") + "/.vm-routes")),

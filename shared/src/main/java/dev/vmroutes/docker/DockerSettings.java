@@ -19,10 +19,15 @@ public record DockerSettings(URI host, TlsMaterial tls, String publishAddress,
         }
     }
 
-    /** Reads the TLS material the configuration names: the secret (through {@code secretReader}) or the certificate directory. */
+    /**
+     * Reads the TLS material the configuration names: the secret (through {@code secretReader}),
+     * the same JSON given as a variable for a local run, or the certificate directory.
+     */
     public static DockerSettings resolve(VmConfig.Engine engine, Function<String, String> secretReader) {
         TlsMaterial tls = null;
-        if (engine.tlsSecret() != null) {
+        if (engine.tlsPems() != null) {
+            tls = TlsMaterial.fromSecretJson(engine.tlsPems());
+        } else if (engine.tlsSecret() != null) {
             tls = TlsMaterial.fromSecretJson(secretReader.apply(engine.tlsSecret()));
         } else if (engine.tlsVerify()) {
             tls = TlsMaterial.fromDirectory(engine.certPath());

@@ -78,6 +78,10 @@ public final class SecretsManagerTestServer implements AutoCloseable {
         secrets.put(id, value);
     }
 
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
     public SecretsManagerClient client() {
         return SecretsManagerClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))

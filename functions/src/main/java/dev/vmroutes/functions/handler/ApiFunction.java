@@ -21,9 +21,12 @@ public abstract class ApiFunction implements RequestStreamHandler {
 
     private static final SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> HANDLER = createHandler();
 
+    static {
+        Priming.register(HANDLER::proxyStream);
+    }
+
     private static SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> createHandler() {
         try {
-            Priming.register();
             Routes.prepareInBackground(); // overlaps the application's start-up below
             return SpringBootLambdaContainerHandler.getHttpApiV2ProxyHandler(VmRoutesApplication.class);
         } catch (ContainerInitializationException e) {

@@ -17,7 +17,7 @@ public final class HealthSweepFunction implements RequestStreamHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
-        Priming.register();
+        Priming.register(null);
         Routes.prepareInBackground();
     }
 

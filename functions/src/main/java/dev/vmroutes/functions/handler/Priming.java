@@ -1,9 +1,6 @@
 package dev.vmroutes.functions.handler;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vmroutes.api.Results;
-import dev.vmroutes.api.VmException;
-import dev.vmroutes.app.VmRoutes;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.vmroutes.functions.Routes;
 import org.crac.Context;
 import org.crac.Core;
@@ -11,53 +8,59 @@ import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.Map;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
- * SnapStart: before the snapshot, runs what every request runs (validation, JSON, the table
- * client) so it is loaded and warm in the snapshot; after a restore, drops the manager so its
- * connections and the TLS secret are opened anew.
+ * SnapStart: before the snapshot, sends a request through the function's own handler that
+ * exercises what every request does (Spring's dispatch, JSON in and out, validation, the error
+ * answer) and has no side effect: a deploy refused with 400 at {@code agent_name}. So those
+ * classes are loaded, linked and warm in the snapshot. After a restore, drops the clients so
+ * connections, credentials and the TLS secret are opened anew, and builds new ones in the
+ * background. A hook never throws: that would fail the version's publication.
  */
 final class Priming implements Resource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Priming.class);
-    private static final Priming INSTANCE = new Priming();
+    private static final String REFUSED_DEPLOY = """
+            {"version": "2.0", "routeKey": "POST /api/v1/vm/deploy", "rawPath": "/api/v1/vm/deploy", "rawQueryString": "",
+             "headers": {"content-type": "application/json", "host": "priming.invalid"},
+             "requestContext": {"accountId": "000000000000", "apiId": "priming", "domainName": "priming.invalid",
+               "http": {"method": "POST", "path": "/api/v1/vm/deploy", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
+                        "userAgent": "priming"},
+               "requestId": "priming", "routeKey": "POST /api/v1/vm/deploy", "stage": "$default", "timeEpoch": %d},
+             "body": "{\\"repo_url\\": \\"https://example.invalid/x.git\\", \\"agent_name\\": \\"-\\"}", "isBase64Encoded": false}
+            """;
 
-    static void register() {
-        Core.getGlobalContext().register(INSTANCE);
+    private final RequestStreamHandler handler;
+
+    private Priming(RequestStreamHandler handler) {
+        this.handler = handler;
+    }
+
+    /** @param handler the function's handler, primed with a refused deploy; null primes nothing but the clients */
+    static void register(RequestStreamHandler handler) {
+        Core.getGlobalContext().register(new Priming(handler));
     }
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         try {
-            prime();
-        } catch (RuntimeException e) {
-            // A hook that throws fails the version's publication; priming is only an optimisation.
+            if (handler != null) prime(handler);
+            Routes.get().store().get("priming");
+        } catch (Exception | LinkageError e) {
             LOG.warn("priming failed: {}", e.getMessage());
         }
     }
 
-    private static void prime() {
-        ObjectMapper json = new ObjectMapper();
-        VmRoutes routes = Routes.get();
-        try {
-            // Refused at agent_name, before any lookup or side effect.
-            routes.parser().parse(json.createObjectNode().put("repo_url", "https://example.invalid/x.git").put("agent_name", "-"));
-        } catch (VmException expected) {
-            // the validation path is what was wanted
-        }
-        try {
-            routes.store().get("priming");
-        } catch (RuntimeException e) {
-            LOG.info("priming could not reach the table: {}", e.getMessage());
-        }
-        try {
-            json.writeValueAsString(List.of(new Results.Listed("id", "name", "running", "2026-01-01T00:00:00Z",
-                    Map.of("8080/tcp", 1), "agent", "d", "c", null, null, Map.of("data", "/data"), null)));
-        } catch (Exception e) {
-            LOG.info("priming serialization failed: {}", e.getMessage());
-        }
+    private static void prime(RequestStreamHandler handler) throws java.io.IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        byte[] event = REFUSED_DEPLOY.formatted(Instant.now().toEpochMilli()).getBytes(StandardCharsets.UTF_8);
+        handler.handleRequest(new ByteArrayInputStream(event), answer, new PrimingContext());
+        String text = answer.toString(StandardCharsets.UTF_8);
+        if (!text.contains("\"statusCode\":400")) LOG.warn("priming request answered unexpectedly: {}", text);
     }
 
     @Override

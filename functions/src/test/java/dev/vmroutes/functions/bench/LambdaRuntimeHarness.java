@@ -29,7 +29,7 @@ import java.util.zip.ZipFile;
 public final class LambdaRuntimeHarness implements AutoCloseable {
 
     public static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
-    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     private final HttpServer server;
     private volatile byte[] event;
@@ -37,6 +37,7 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
     private volatile boolean served;
     private long generation;
     private volatile CompletableFuture<String> response = new CompletableFuture<>();
+    private volatile Runnable onRestore = () -> { };
 
     /** The first response of one cold start, and how long it took from JVM start. */
     public record ColdStart(String handler, Duration elapsed, String response) {
@@ -75,6 +76,10 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, event.length);
             exchange.getResponseBody().write(event);
+        } else if (path.endsWith("/restore/next")) {
+            // A SnapStart function after its beforeCheckpoint hooks: the snapshot is taken here, and this returns on restore.
+            onRestore.run();
+            exchange.sendResponseHeaders(200, -1);
         } else if (path.endsWith("/response")) {
             response.complete(new String(body, StandardCharsets.UTF_8));
             exchange.sendResponseHeaders(202, -1);
@@ -85,9 +90,27 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
         exchange.close();
     }
 
+    /** What happens between a SnapStart function's snapshot and its restore (credentials change, for instance). */
+    public void onRestore(Runnable action) {
+        onRestore = action;
+    }
+
     /** Starts a JVM running {@code handler} on {@code classpath}, feeds it {@code eventJson} and waits for its answer. */
     public ColdStart coldStart(List<Path> classpath, String handler, Map<String, String> environment, byte[] eventJson,
                                Duration timeout) throws Exception {
+        return start(classpath, List.of(), RIC_MAIN, handler, environment, false, eventJson, timeout);
+    }
+
+    /**
+     * Starts a JVM running {@code mainClass} (the runtime client, or a launcher that ends in it) for
+     * {@code handler}, feeds it {@code eventJson} and waits for its answer.
+     *
+     * @param onlyThisEnvironment the process gets {@code environment} and the Runtime API's variables and
+     *                            nothing of this process's own (no credentials a laptop happens to have)
+     */
+    public ColdStart start(List<Path> classpath, List<String> jvmOptions, String mainClass, String handler,
+                           Map<String, String> environment, boolean onlyThisEnvironment, byte[] eventJson,
+                           Duration timeout) throws Exception {
         synchronized (this) {
             event = eventJson;
             requestId = UUID.randomUUID().toString();
@@ -99,11 +122,13 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
-        command.add(RIC_MAIN);
+        command.add(mainClass);
         command.add(handler);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (onlyThisEnvironment) builder.environment().clear();
         builder.environment().putAll(environment);
         builder.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
         builder.environment().put("_HANDLER", handler);
