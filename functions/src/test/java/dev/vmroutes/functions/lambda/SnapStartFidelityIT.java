@@ -1,4 +1,4 @@
-package dev.vmroutes.functions.snapstart;
+package dev.vmroutes.functions.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static dev.vmroutes.functions.lambda.ApiEvents.body;
+import static dev.vmroutes.functions.lambda.ApiEvents.event;
+import static dev.vmroutes.functions.lambda.ApiEvents.forContainer;
+import static dev.vmroutes.functions.lambda.ApiEvents.withBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,7 +42,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SnapStartFidelityIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path EVENTS = Path.of("..", "events");
     static final String ENGINE_SECRET = "vm-routes/engine-tls";
     static final String PREFIX = "dev.vmroutes.functions.handler.";
 
@@ -130,27 +133,6 @@ class SnapStartFidelityIT {
         assertThat(table.accepted().subList(tableRequests, table.accepted().size())).as(function + ": table requests after restore")
                 .isNotEmpty().last().isEqualTo(keyAfterRestore);
         return JSON.readTree(answer.response());
-    }
-
-    static ObjectNode event(String file) throws Exception {
-        return (ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file)));
-    }
-
-    static ObjectNode withBody(ObjectNode event, JsonNode body) {
-        return event.put("body", body.toString());
-    }
-
-    static ObjectNode forContainer(ObjectNode event, String route, String name) {
-        String path = "/api/v1/vm/" + route + "/" + name;
-        event.put("rawPath", path);
-        ((ObjectNode) event.get("requestContext").get("http")).put("path", path);
-        ((ObjectNode) event.get("pathParameters")).put("container_name", name);
-        return event;
-    }
-
-    static JsonNode body(JsonNode response) throws Exception {
-        assertThat(response.has("statusCode")).as(response.toString()).isTrue();
-        return JSON.readTree(response.get("body").asText());
     }
 
     static ObjectNode deployBody(String agent) {

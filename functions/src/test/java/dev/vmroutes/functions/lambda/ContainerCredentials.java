@@ -1,4 +1,4 @@
-package dev.vmroutes.functions.snapstart;
+package dev.vmroutes.functions.lambda;
 
 import com.sun.net.httpserver.HttpServer;
 

@@ -1,0 +1,42 @@
+package dev.vmroutes.functions.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The event files of events/, adapted to what a test made (a body, a container's name). */
+final class ApiEvents {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path EVENTS = Path.of("..", "events");
+
+    private ApiEvents() {
+    }
+
+    static ObjectNode event(String file) throws Exception {
+        return (ObjectNode) JSON.readTree(Files.readString(EVENTS.resolve(file)));
+    }
+
+    static ObjectNode withBody(ObjectNode event, JsonNode body) {
+        return event.put("body", body.toString());
+    }
+
+    static ObjectNode forContainer(ObjectNode event, String route, String name) {
+        String path = "/api/v1/vm/" + route + "/" + name;
+        event.put("rawPath", path);
+        ((ObjectNode) event.get("requestContext").get("http")).put("path", path);
+        ((ObjectNode) event.get("pathParameters")).put("container_name", name);
+        return event;
+    }
+
+    static JsonNode body(JsonNode response) throws Exception {
+        assertThat(response.has("statusCode")).as(response.toString()).isTrue();
+        return JSON.readTree(response.get("body").asText());
+    }
+
+}
