@@ -1,10 +1,13 @@
 package dev.vmroutes.batch;
 
 import dev.vmroutes.agents.StopAgent;
+import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.StopRequest;
+import dev.vmroutes.api.VmException;
 import dev.vmroutes.deploy.DeployPipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -23,6 +27,12 @@ public record Batches(DeployPipeline deploys, StopAgent stops, int concurrency) 
 
     /** One item's outcome, by its index in the request: what the single call answered, or the failure it threw. */
     public record Outcome(int index, Object result, RuntimeException failure) {
+    }
+
+    private static final Duration NO_DEADLINE = Duration.ofDays(1);
+
+    private static VmException notStarted() {
+        return new VmException(VmException.Kind.UNAVAILABLE, "not started: " + Deadline.describeCurrent() + " passed first", null);
     }
 
     public List<Outcome> deploy(List<DeployRequest> requests) {
@@ -41,7 +51,10 @@ public record Batches(DeployPipeline deploys, StopAgent stops, int concurrency) 
                 int index = i;
                 T request = requests.get(i);
                 running.add(pool.submit(() -> {
-                    slots.acquireUninterruptibly();
+                    // An item that cannot start before the request's deadline is not started at all.
+                    if (!slots.tryAcquire(Deadline.cap(NO_DEADLINE).toNanos(), TimeUnit.NANOSECONDS) || Deadline.currentPassed()) {
+                        return new Outcome(index, null, notStarted());
+                    }
                     try {
                         return new Outcome(index, call.apply(request), null);
                     } catch (RuntimeException e) {

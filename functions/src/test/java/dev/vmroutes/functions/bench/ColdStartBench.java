@@ -68,6 +68,8 @@ public final class ColdStartBench {
                         env, listEvent, Duration.ofMinutes(2)));
                 record("bare Spring Boot", millis, harness.coldStart(bareCp,
                         "dev.vmroutes.bench.bare.BareSpringFunction::handleRequest", env, listEvent, Duration.ofMinutes(2)));
+                record("bare Spring + list calls", millis, harness.coldStart(bareCp,
+                        "dev.vmroutes.bench.floor.BareSpringListFunction::handleRequest", env, listEvent, Duration.ofMinutes(2)));
                 for (var function : FUNCTIONS.entrySet()) {
                     String handler = "dev.vmroutes.functions.handler." + function.getKey() + "::handleRequest";
                     byte[] event = Files.readAllBytes(ROOT.resolve("events").resolve(function.getValue()));
@@ -78,10 +80,12 @@ public final class ColdStartBench {
         }
         long hello = median(millis.get("hello-world"));
         long bare = median(millis.get("bare Spring Boot"));
-        System.out.printf("%-22s %10s %12s %14s%n", "handler", "median ms", "x hello", "x bare Spring");
+        long floor = median(millis.get("bare Spring + list calls"));
+        System.out.printf("%-26s %10s %9s %15s %24s%n", "handler", "median ms", "x hello", "x bare Spring", "x bare Spring + list calls");
         for (var entry : millis.entrySet()) {
             long m = median(entry.getValue());
-            System.out.printf("%-22s %10d %12.2f %14.2f%n", entry.getKey(), m, (double) m / hello, (double) m / bare);
+            System.out.printf("%-26s %10d %9.2f %15.2f %24.2f%n", entry.getKey(), m, (double) m / hello, (double) m / bare,
+                    (double) m / floor);
         }
         System.out.println("rounds: " + rounds + ", JVM flags: " + LambdaRuntimeHarness.JVM_FLAGS + ", java " + System.getProperty("java.version"));
     }
