@@ -233,6 +233,25 @@ class DeployIT {
     }
 
     @Test
+    void deploy_ofAnotherRepositoryClaimingTheSameCommit_neverGetsItsImage() {
+        // The same commits under a second URL: its server claims the commit the first repository's image was built from.
+        env.git.serve("twin", env.agentRepo.repository());
+        Results.Deployed original = env.deploy(tokenBody("original-owner"));
+        Results.Deployed twin = env.deploy(body(env.git.url("twin"), "twin-owner").put("auth_token", TOKEN));
+        assertThat(twin.commitSha()).isEqualTo(original.commitSha());
+        assertThat(twin.imageReused()).isFalse();
+        assertThat(identity(twin.image())).isNotEqualTo(identity(original.image()));
+        env.stop(JSON.createObjectNode().put("container_name", original.containerName()).put("remove", true));
+        env.stop(JSON.createObjectNode().put("container_name", twin.containerName()).put("remove", true));
+    }
+
+    /** The repository, commit and settings part of an image tag ({@code vm-routes-agent:<identity>-<agent>}). */
+    private static String identity(String image) {
+        String tag = image.substring(image.indexOf(':') + 1);
+        return tag.substring(0, tag.indexOf('-'));
+    }
+
+    @Test
     void deploy_container_isHardened() {
         String agent = "hardened";
         try {
