@@ -87,4 +87,9 @@ public class VmController {
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().health().check(request));
     }
+
+    @GetMapping("/openapi.json")
+    public JsonNode openApi() {
+        return OpenApiDocument.get();
+    }
 }

@@ -31,7 +31,16 @@ class LocalServerIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         if (body != null) request.header("Content-Type", "application/json");
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.check(method, path, response.statusCode(), response.body());
+        return response;
+    }
+
+    @Test
+    void openApiDocument_isServed() throws Exception {
+        HttpResponse<String> document = send("GET", "/api/v1/vm/openapi.json", null);
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(document.body()).contains("\"openapi\":\"3.1.0\"");
     }
 
     @Test

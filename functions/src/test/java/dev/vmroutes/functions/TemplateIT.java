@@ -95,7 +95,7 @@ class TemplateIT {
                 handlers.add(r.getValue().at("/Properties/Handler").asText());
             }
         });
-        assertThat(handlers).hasSize(9);
+        assertThat(handlers).hasSize(10);
         try (ZipFile artifact = new ZipFile(zip.toFile())) {
             for (String handler : handlers) {
                 String className = handler.substring(0, handler.indexOf("::"));
@@ -141,7 +141,7 @@ class TemplateIT {
             if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
             if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
         }
-        assertThat(templateRoutes).isEqualTo(served).hasSize(8);
+        assertThat(templateRoutes).isEqualTo(served).hasSize(9);
         assertThat(jwtRoutes).isEqualTo(served);
     }
 
@@ -176,5 +176,25 @@ class TemplateIT {
                 assertThat(r.getValue().at("/Properties/Policies").toString()).as(r.getKey()).doesNotContain("SecretPrefix");
             }
         });
+    }
+
+    @Test
+    void openApiDocument_describesExactlyTheRoutesTheApplicationServes_andIsValidOpenApi31() throws Exception {
+        JsonNode document = OpenApiContract.document();
+        assertThat(document.get("openapi").asText()).isEqualTo("3.1.0");
+        Set<String> documented = new HashSet<>();
+        document.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + p.getKey())));
+        Set<String> served = new HashSet<>();
+        String prefix = VmController.class.getAnnotation(RequestMapping.class).value()[0];
+        for (Method m : VmController.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
+            if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
+        }
+        assertThat(documented).isEqualTo(served);
+        // Every schema it names exists: a dangling reference would make validation pass vacuously.
+        for (String ref : document.findValuesAsText("$ref")) {
+            assertThat(document.at(ref.substring(1)).isMissingNode()).as(ref).isFalse();
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.vmroutes.api.ContainerLimits;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.api.SecretReferences;
+import dev.vmroutes.functions.OpenApiContract;
 import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +41,12 @@ class LambdaHandlersIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
                 new TestLambdaContext(handler.getClass().getSimpleName()));
-        return JSON.readTree(out.toByteArray());
+        JsonNode response = JSON.readTree(out.toByteArray());
+        if (event.has("requestContext") && response.has("statusCode")) {
+            OpenApiContract.check(event.at("/requestContext/http/method").asText(), event.get("rawPath").asText(),
+                    response.get("statusCode").asInt(), response.get("body").asText());
+        }
+        return response;
     }
 
     static JsonNode body(JsonNode response) throws Exception {
@@ -127,6 +133,9 @@ class LambdaHandlersIT {
         assertThat(deploy.get("statusCode").asInt()).isEqualTo(400);
         assertThat(body(deploy).get("detail").asText()).isEqualTo("repo_url: host does not resolve");
         assertThat(invoke(new ListFunction(), event("list.json")).get("statusCode").asInt()).isEqualTo(200);
+        JsonNode document = invoke(new OpenApiFunction(), event("openapi.json"));
+        assertThat(document.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(body(document).get("openapi").asText()).isEqualTo("3.1.0");
         JsonNode stop = invoke(new StopFunction(), event("stop.json"));
         assertThat(stop.get("statusCode").asInt()).isEqualTo(404);
         assertThat(body(stop).get("detail").asText()).contains("not found");

@@ -3,6 +3,7 @@ package dev.vmroutes.functions.lambda;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.functions.OpenApiContract;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,4 +40,13 @@ final class ApiEvents {
         return JSON.readTree(response.get("body").asText());
     }
 
+
+    /** The function's answer to an HTTP API event, held to the OpenAPI document; other answers (the sweep's) as they are. */
+    static JsonNode checked(JsonNode event, JsonNode response) {
+        if (event.has("requestContext") && response.has("statusCode")) {
+            OpenApiContract.check(event.at("/requestContext/http/method").asText(), event.get("rawPath").asText(),
+                    response.get("statusCode").asInt(), response.get("body").asText());
+        }
+        return response;
+    }
 }

@@ -94,7 +94,7 @@ class SamLocalEnvIT {
     static JsonNode invoke(String function, JsonNode event) throws Exception {
         var answer = runtime.start(classpath, List.of(), LambdaRuntimeHarness.RIC_MAIN, PREFIX + function + "::handleRequest",
                 samEnvironment(function), true, JSON.writeValueAsBytes(event), Duration.ofMinutes(3));
-        return JSON.readTree(answer.response());
+        return ApiEvents.checked(event, JSON.readTree(answer.response()));
     }
 
     static ObjectNode deployBody(String agent) {

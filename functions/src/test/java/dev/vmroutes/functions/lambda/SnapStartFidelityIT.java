@@ -132,7 +132,7 @@ class SnapStartFidelityIT {
                 .isGreaterThanOrEqualTo(2);
         assertThat(table.accepted().subList(tableRequests, table.accepted().size())).as(function + ": table requests after restore")
                 .isNotEmpty().last().isEqualTo(keyAfterRestore);
-        return JSON.readTree(answer.response());
+        return ApiEvents.checked(event, JSON.readTree(answer.response()));
     }
 
     static ObjectNode deployBody(String agent) {
