@@ -2,6 +2,7 @@ package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vmroutes.api.BatchRequests;
+import dev.vmroutes.api.DeploymentsRequest;
 import dev.vmroutes.api.HealthRequest;
 import dev.vmroutes.api.LogsRequest;
 import dev.vmroutes.api.RollbackRequest;
@@ -86,6 +87,22 @@ public class VmController {
         HealthRequest request = HealthRequest.fromQuery(containerName, http.getQueryString());
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().health().check(request));
+    }
+
+    @GetMapping("/deployments/{deployment_id}")
+    public Results.Deployment deployment(@PathVariable("deployment_id") String deploymentId) {
+        String id = DeploymentsRequest.deploymentId(deploymentId);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().deployments().get(id));
+    }
+
+    @GetMapping("/deployments")
+    public Results.Deployments deployments(@RequestParam(name = "agent_name", required = false) String agentName,
+                                           @RequestParam(name = "limit", required = false) String limit) {
+        String agent = DeploymentsRequest.agentName(agentName);
+        int most = DeploymentsRequest.limit(limit);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().deployments().history(agent, most));
     }
 
     @GetMapping("/openapi.json")

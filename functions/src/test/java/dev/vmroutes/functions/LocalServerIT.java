@@ -37,6 +37,17 @@ class LocalServerIT {
     }
 
     @Test
+    void deployments_byIdAndByAgent_overHttp() throws Exception {
+        HttpResponse<String> missing = send("GET", "/api/v1/vm/deployments/00000000-0000-0000-0000-000000000000", null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        HttpResponse<String> noAgent = send("GET", "/api/v1/vm/deployments", null);
+        assertThat(noAgent.statusCode()).isEqualTo(400);
+        assertThat(noAgent.body()).contains("agent_name");
+        assertThat(send("GET", "/api/v1/vm/deployments?agent_name=a&limit=1000", null).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/api/v1/vm/deployments/bad%20id", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void openApiDocument_isServed() throws Exception {
         HttpResponse<String> document = send("GET", "/api/v1/vm/openapi.json", null);
         assertThat(document.statusCode()).isEqualTo(200);
@@ -57,6 +68,12 @@ class LocalServerIT {
         assertThat(deployment.get("status").asText()).isEqualTo("exited");
         assertThat(deployment.has("container_id")).isTrue();
         assertThat(deployment.get("ports").isObject()).isTrue();
+        HttpResponse<String> recorded = send("GET", "/api/v1/vm/deployments/" + deployment.get("deployment_id").asText(), null);
+        assertThat(recorded.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(recorded.body()).get("status").asText()).isEqualTo("exited");
+        HttpResponse<String> history = send("GET", "/api/v1/vm/deployments?agent_name=black-demo&limit=5", null);
+        assertThat(JSON.readTree(history.body()).at("/deployments/0/deployment_id").asText())
+                .isEqualTo(deployment.get("deployment_id").asText());
 
         HttpResponse<String> listed = send("GET", "/api/v1/vm/list", null);
         assertThat(listed.statusCode()).isEqualTo(200);

@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /** List, stop, health, logs and the sweep, built over the same containers, records and probe. */
-public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth health, ReadLogs logs, HealthSweep sweep) {
+public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth health, ReadLogs logs, HealthSweep sweep,
+                              ReadDeployments deployments) {
 
     public static AgentOperations create(AgentContainers containers, ContainerLogs logs, DeploymentRecords records, HttpProbe probe,
                                          int sweepConcurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
@@ -23,6 +24,7 @@ public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth healt
                         clock, metrics),
                 new CheckHealth(containers, probe),
                 new ReadLogs(containers, logs),
-                new HealthSweep(managed, records, probe, containers.publishAddress(), sweepConcurrency, buildTimeout, clock, metrics));
+                new HealthSweep(managed, records, probe, containers.publishAddress(), sweepConcurrency, buildTimeout, clock, metrics),
+                new ReadDeployments(records));
     }
 }

@@ -94,7 +94,7 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
         Instant staleBefore = clock.instant().minus(buildTimeout.multipliedBy(2));
         for (Deployment d : recorded) {
             if (seen.contains(d.containerName()) || GONE_STATUSES.contains(d.status())) continue;
-            if ("building".equals(d.status()) && !d.createdAt().isBefore(staleBefore)) continue;
+            if (Deployment.IN_PROGRESS.contains(d.status()) && !d.createdAt().isBefore(staleBefore)) continue;
             // A deploy may have landed between the two reads: look again before calling it lost.
             if (managed.containers().exists(d.containerName())) continue;
             records.change(d.id(), r -> GONE_STATUSES.contains(r.status()) ? r : r.withStatus("lost", clock.instant()));

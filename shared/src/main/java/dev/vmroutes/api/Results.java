@@ -70,4 +70,23 @@ public final class Results {
     public record SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded,
             long durationMs) {
     }
+
+    /** A deployment as its record tells it: under way (its phase), or how it ended. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Deployment(String deploymentId, String agentName, String status, List<PhaseTime> phases, String repoUrl,
+            String branch, String commitSha, String image, Boolean imageReused, String containerName, String containerId,
+            Map<String, Integer> ports, String failurePhase, String detail, String rollbackOf, String replacedBy,
+            Instant readyAt, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** A phase of a deployment; {@code ended_at} is absent while it is under way. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PhaseTime(String phase, Instant startedAt, Instant endedAt) {
+    }
+
+    /** An agent's deployments, newest first. */
+    public record Deployments(List<Deployment> deployments) {
+    }
 }

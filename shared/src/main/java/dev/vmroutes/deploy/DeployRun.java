@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,10 @@ final class DeployRun {
     private final long startNanos = System.nanoTime();
     private final List<Results.Phase> phases = new ArrayList<>();
     private String currentPhase = "clone";
+    private Instant currentStart;
+    private final List<Deployment.PhaseTime> phaseTimes = new ArrayList<>();
+    /** Called as each phase starts once the record is stored: so the record says what the deploy is doing. */
+    private Consumer<DeployRun> onPhaseStart = run -> { };
     private String commit;
     private String containerId;
 
@@ -42,10 +47,31 @@ final class DeployRun {
     <T> T phase(String name, Supplier<T> work) {
         currentPhase = name;
         Instant start = clock.instant();
+        currentStart = start;
+        if (recorded) onPhaseStart.accept(this);
         long startNanos = System.nanoTime();
         T result = work.get();
-        phases.add(new Results.Phase(name, start, clock.instant(), (System.nanoTime() - startNanos) / 1_000_000));
+        Instant end = clock.instant();
+        phases.add(new Results.Phase(name, start, end, (System.nanoTime() - startNanos) / 1_000_000));
+        phaseTimes.add(new Deployment.PhaseTime(name, start, end));
+        currentStart = null;
         return result;
+    }
+
+    void onPhaseStart(Consumer<DeployRun> action) {
+        onPhaseStart = action;
+    }
+
+    /** The phases so far for the record: the one under way ends at {@code openEndsAt} (null: it has not ended). */
+    List<Deployment.PhaseTime> phaseTimes(Instant openEndsAt) {
+        List<Deployment.PhaseTime> times = new ArrayList<>(phaseTimes);
+        if (currentStart != null) times.add(new Deployment.PhaseTime(currentPhase, currentStart, openEndsAt));
+        return times;
+    }
+
+    /** The phase under way, if any. */
+    String currentPhase() {
+        return currentStart == null ? null : currentPhase;
     }
 
     void phase(String name, Runnable work) {

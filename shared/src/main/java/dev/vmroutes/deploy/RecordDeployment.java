@@ -36,9 +36,24 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
         return Deployment.rollingBack(id, containerName(target.agentName(), now, takenNames), target, now);
     }
 
-    /** Stores the run's record as {@code building}. */
+    /** The status a deploy's record shows while each of these phases is under way. */
+    private static final java.util.Map<String, String> STATUS_OF_PHASE = java.util.Map.of(
+            "clone", "cloning", "build", "building", "start", "starting", "ready", "waiting_ready");
+
+    /** Stores the run's record: it is under way ({@code cloning}, or {@code starting} for a rollback). */
     void begin(DeployRun run) {
-        run.recorded(records.create(run.record()));
+        run.recorded(records.create(run.record().withPhases(run.phaseTimes(null), null)));
+    }
+
+    /**
+     * As a phase starts, the record says so (its status and phases), for whoever watches the
+     * deployment. The write is conditional like every other: a stop that changed the record
+     * meanwhile ends the deploy, as it would at its last write.
+     */
+    void progress(DeployRun run) {
+        String status = STATUS_OF_PHASE.get(run.currentPhase());
+        if (status == null) return;
+        run.recorded(records.update(run.record().progress(status, run.phaseTimes(null), clock.instant())));
     }
 
     /** A new deployment's id. */
@@ -56,12 +71,12 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
         return "jules-agent-" + agent + "-" + second;
     }
 
-    Deployment finish(DeployRun run, String commit, String image, AwaitReady.Readiness readiness) {
+    Deployment finish(DeployRun run, String commit, String image, boolean imageReused, AwaitReady.Readiness readiness) {
         var state = readiness.state();
         String status = state.getState().getStatus();
         Instant now = clock.instant();
         Deployment record = run.phase("record", () -> records.update(run.record().ran(state.getId(), commit, image, status,
-                PublishedPorts.of(state), readiness.ready() ? now : null, now)));
+                PublishedPorts.of(state), readiness.ready() ? now : null, now).withPhases(run.phaseTimes(clock.instant()), imageReused)));
         LOG.info("deployed {} ({}) commit {} image {} status {} ready {}", record.containerName(), record.id(), commit, image,
                 status, readiness.ready());
         return record;
@@ -104,7 +119,8 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
             reason = run.redactor().describeError(error);
             answer = error instanceof java.io.UncheckedIOException ? VmException.deployFailed(phase, reason) : error;
         }
-        Deployment failed = run.record().failed(phase, reason, run.commit(), clock.instant());
+        Instant now = clock.instant();
+        Deployment failed = run.record().failed(phase, reason, run.commit(), now).withPhases(run.phaseTimes(now), run.record().imageReused());
         if (run.recorded()) records.recordQuietly(failed);
         else records.createQuietly(failed);
         LOG.warn("deploy {} failed in {}: {}", run.record().id(), phase, reason);

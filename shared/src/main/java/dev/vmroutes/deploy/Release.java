@@ -50,7 +50,7 @@ record Release(RunContainer runContainer, AwaitReady awaitReady, AgentContainers
             throw VmException.deployFailed("ready", run.redactor().redact("the new container was not ready: "
                     + readiness.reason() + "; " + names(toReplace) + " kept running. Its last log lines:\n" + lastLines(run.containerId())));
         }
-        Deployment record = recordDeployment.finish(run, commit, spec.image(), readiness);
+        Deployment record = recordDeployment.finish(run, commit, spec.image(), imageReused, readiness);
         List<String> replaced = toReplace.isEmpty() ? List.of() : run.phase("replace", () -> retire(toReplace, record.id()));
         if (readiness.ready()) run.phase("prune", () -> pruneImages.prune(record));
         var state = readiness.state();

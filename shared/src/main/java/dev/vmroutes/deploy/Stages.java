@@ -89,7 +89,9 @@ public final class Stages {
     }
 
     DeployRun start(String operation, Deployment created, Redactor redactor) {
-        return new DeployRun(operation, created, redactor, clock);
+        DeployRun run = new DeployRun(operation, created, redactor, clock);
+        run.onPhaseStart(record::progress);
+        return run;
     }
 
     /** Writes the metric line of a run that answered: a run that retired containers counts as a replace. */

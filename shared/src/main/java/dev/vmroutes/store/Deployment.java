@@ -1,19 +1,24 @@
 package dev.vmroutes.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the store knows of one deployment. Text fields are redacted before they get here;
  * environment values never get here.
  *
- * @param status       building, running, exited, created, failed, stopped, removed, replaced, lost...
+ * @param status       while it runs: cloning, building, starting, waiting_ready; then running, exited, created,
+ *                     failed; later stopped, removed, replaced, lost...
  * @param failurePhase clone, build, start or ready when the deploy failed
  * @param settings     what the container was run with, so a rollback can run it again
  * @param rollbackOf   the deployment whose image this one ran again, for a rollback
  * @param readyAt      when the container passed the readiness gate: set only for deployments that worked
  * @param imageKept    whether the image is still on the engine (retention removes old ones)
  * @param replacedBy   the deployment that replaced this one's container
+ * @param phases       the phases so far, each with its start and (once over) its end
+ * @param imageReused  whether the image existed already (nothing was built)
  * @param version      bumped on every write; updates are conditional on the version read
  */
 public record Deployment(
@@ -38,10 +43,20 @@ public record Deployment(
         Instant updatedAt,
         String lastProbeOutcome,
         Instant lastProbeAt,
+        List<PhaseTime> phases,
+        Boolean imageReused,
         long version) {
+
+    /** The statuses of a deployment still under way. */
+    public static final Set<String> IN_PROGRESS = Set.of("cloning", "building", "starting", "waiting_ready");
 
     public Deployment {
         ports = ports == null ? Map.of() : Map.copyOf(ports);
+        phases = phases == null ? List.of() : List.copyOf(phases);
+    }
+
+    /** One phase of the deploy: its name, when it started and, once over, when it ended. */
+    public record PhaseTime(String phase, Instant startedAt, Instant endedAt) {
     }
 
     /**
@@ -57,7 +72,7 @@ public record Deployment(
     public static Deployment building(String id, String agentName, String containerName, String repoUrl,
                                       String branch, Instant now) {
         return new Deployment(id, agentName, containerName, null, repoUrl, branch, null, null,
-                "building", null, null, Map.of(), null, null, null, null, null, now, now, null, null, 0);
+                "cloning", null, null, Map.of(), null, null, null, null, null, now, now, null, null, List.of(), null, 0);
     }
 
     /** A new record for a deploy: its source and the settings it runs with. */
@@ -70,10 +85,28 @@ public record Deployment(
     public static Deployment rollingBack(String id, String containerName, Deployment target, Instant now) {
         return building(id, target.agentName, containerName, target.repoUrl, target.branch, target.settings, now)
                 .edit(d -> {
+                    d.status = "starting";
                     d.commitSha = target.commitSha;
                     d.image = target.image;
+                    d.imageReused = true;
                     d.rollbackOf = target.id;
                 });
+    }
+
+    /** Under way: the status of the phase it is in, and its phases so far. */
+    public Deployment progress(String newStatus, List<PhaseTime> newPhases, Instant now) {
+        return edit(d -> {
+            d.status = newStatus;
+            d.phases = newPhases;
+            d.updatedAt = now;
+        });
+    }
+
+    public Deployment withPhases(List<PhaseTime> newPhases, Boolean reused) {
+        return edit(d -> {
+            d.phases = newPhases;
+            d.imageReused = reused;
+        });
     }
 
     public Deployment withStatus(String newStatus, Instant now) {
@@ -163,7 +196,8 @@ public record Deployment(
         Map<String, Integer> ports;
         RunSettings settings;
         Instant readyAt, createdAt, updatedAt, lastProbeAt;
-        Boolean imageKept;
+        Boolean imageKept, imageReused;
+        List<PhaseTime> phases;
         long version;
 
         Fields(Deployment d) {
@@ -172,13 +206,13 @@ public record Deployment(
             failurePhase = d.failurePhase; failureReason = d.failureReason; ports = d.ports; settings = d.settings;
             rollbackOf = d.rollbackOf; readyAt = d.readyAt; imageKept = d.imageKept; replacedBy = d.replacedBy;
             createdAt = d.createdAt; updatedAt = d.updatedAt; lastProbeOutcome = d.lastProbeOutcome;
-            lastProbeAt = d.lastProbeAt; version = d.version;
+            lastProbeAt = d.lastProbeAt; phases = d.phases; imageReused = d.imageReused; version = d.version;
         }
 
         Deployment build() {
             return new Deployment(id, agentName, containerName, containerId, repoUrl, branch, commitSha, image, status,
                     failurePhase, failureReason, ports, settings, rollbackOf, readyAt, imageKept, replacedBy,
-                    createdAt, updatedAt, lastProbeOutcome, lastProbeAt, version);
+                    createdAt, updatedAt, lastProbeOutcome, lastProbeAt, phases, imageReused, version);
         }
     }
 }

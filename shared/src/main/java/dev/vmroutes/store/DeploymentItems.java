@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Deployment records and probes as DynamoDB items: snake_case attributes, times as sortable text. */
@@ -64,6 +65,16 @@ final class DeploymentItems {
         putString(item, "replaced_by", d.replacedBy());
         putInstant(item, "created_at", d.createdAt());
         putInstant(item, "updated_at", d.updatedAt());
+        if (!d.phases().isEmpty()) {
+            item.put("phases", AttributeValue.fromL(d.phases().stream().map(p -> {
+                Map<String, AttributeValue> phase = new HashMap<>();
+                phase.put("phase", AttributeValue.fromS(p.phase()));
+                putInstant(phase, "started_at", p.startedAt());
+                putInstant(phase, "ended_at", p.endedAt());
+                return AttributeValue.fromM(phase);
+            }).toList()));
+        }
+        if (d.imageReused() != null) item.put("image_reused", AttributeValue.fromBool(d.imageReused()));
         item.put("version", AttributeValue.fromN(Long.toString(d.version())));
         return item;
     }
@@ -82,7 +93,8 @@ final class DeploymentItems {
                 string(item, "rollback_of"), instant(item, "ready_at"),
                 item.containsKey("image_kept") ? item.get("image_kept").bool() : null, string(item, "replaced_by"),
                 instant(item, "created_at"), instant(item, "updated_at"),
-                string(item, "last_probe_outcome"), instant(item, "last_probe_at"),
+                string(item, "last_probe_outcome"), instant(item, "last_probe_at"), phases(item),
+                item.containsKey("image_reused") ? item.get("image_reused").bool() : null,
                 Long.parseLong(item.get("version").n()));
     }
 
@@ -120,5 +132,12 @@ final class DeploymentItems {
     private static Instant instant(Map<String, AttributeValue> item, String name) {
         String value = string(item, name);
         return value == null ? null : Instant.parse(value);
+    }
+
+    private static List<Deployment.PhaseTime> phases(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get("phases");
+        if (value == null || !value.hasL()) return List.of();
+        return value.l().stream().map(p -> new Deployment.PhaseTime(string(p.m(), "phase"), instant(p.m(), "started_at"),
+                instant(p.m(), "ended_at"))).toList();
     }
 }

@@ -133,6 +133,10 @@ class LambdaHandlersIT {
         assertThat(deploy.get("statusCode").asInt()).isEqualTo(400);
         assertThat(body(deploy).get("detail").asText()).isEqualTo("repo_url: host does not resolve");
         assertThat(invoke(new ListFunction(), event("list.json")).get("statusCode").asInt()).isEqualTo(200);
+        assertThat(invoke(new DeploymentFunction(), event("deployment.json")).get("statusCode").asInt()).isEqualTo(404);
+        JsonNode history = invoke(new DeploymentsFunction(), event("deployments.json"));
+        assertThat(history.get("statusCode").asInt()).as(history.toString()).isEqualTo(200);
+        assertThat(body(history).get("deployments").isArray()).isTrue();
         JsonNode document = invoke(new OpenApiFunction(), event("openapi.json"));
         assertThat(document.get("statusCode").asInt()).isEqualTo(200);
         assertThat(body(document).get("openapi").asText()).isEqualTo("3.1.0");
