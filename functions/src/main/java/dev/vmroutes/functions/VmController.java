@@ -10,7 +10,11 @@ import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
 import jakarta.servlet.http.HttpServletRequest;
+import dev.vmroutes.deploy.DeployJobs;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -18,7 +22,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The spec's routes and the lifecycle's: each parses its request and hands it to one operation of the library. */
@@ -32,11 +39,30 @@ public class VmController {
         this.routes = routes;
     }
 
+    /**
+     * Records the deploy and hands it to a worker, then waits on its record for the sync budget:
+     * 200 with the result when it finishes in time (or the failure it answered), otherwise, or at
+     * once with {@code Prefer: respond-async} (RFC 7240), 202 with where to watch it.
+     */
     @PostMapping("/deploy")
-    public Results.Deployed deploy(@RequestBody(required = false) JsonNode body) {
+    public ResponseEntity<?> deploy(@RequestBody(required = false) JsonNode body,
+                                    @RequestHeader(name = "Prefer", required = false) String prefer) {
         VmRoutes vm = routes.get();
         var request = vm.parser().parse(body);
-        return vm.withinDeadline(() -> vm.deploy().deploy(request));
+        boolean respondAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains("respond-async");
+        return vm.withinDeadline(() -> {
+            DeployJobs.Accepted accepted = vm.jobs().submit(request, body);
+            if (!respondAsync) {
+                Optional<String> result = vm.jobs().await(accepted.deploymentId(), vm.syncBudget());
+                if (result.isPresent()) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(result.get());
+            }
+            String statusUrl = "/api/v1/vm/deployments/" + accepted.deploymentId();
+            var answer = ResponseEntity.accepted().location(URI.create(statusUrl));
+            if (respondAsync) answer.header("Preference-Applied", "respond-async");
+            String status = respondAsync ? accepted.status() : vm.agents().deployments().get(accepted.deploymentId()).status();
+            return answer.body(Map.of("deployment_id", accepted.deploymentId(), "agent_name", accepted.agentName(),
+                    "status", status, "status_url", statusUrl));
+        });
     }
 
     @GetMapping("/list")

@@ -1,6 +1,7 @@
 package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vmroutes.store.Deployment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
@@ -27,13 +28,42 @@ class LocalServerIT {
     @LocalServerPort
     int port;
 
-    HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (headers.length > 0) request.headers(headers);
         if (body != null) request.header("Content-Type", "application/json");
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         OpenApiContract.check(method, path, response.statusCode(), response.body());
         return response;
+    }
+
+    @Test
+    void deploy_withPreferRespondAsync_is202_andTheDeploymentWalksToRunning() throws Exception {
+        // Listens only after two seconds, so its wait for readiness is there to be seen.
+        env.git.serve("async-agent", dev.vmroutes.testing.AgentRepo.create(env.dir, "async-agent",
+                java.util.Map.of("main.py", "import time\ntime.sleep(2)\n" + dev.vmroutes.testing.AgentRepo.HTTP_AGENT)).repository());
+        String body = JSON.createObjectNode().put("repo_url", env.git.url("async-agent")).put("auth_token", env.token)
+                .put("agent_name", "async-agent").toString();
+        HttpResponse<String> accepted = send("POST", "/api/v1/vm/deploy", body, "Prefer", "respond-async");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("Preference-Applied")).hasValue("respond-async");
+        String location = accepted.headers().firstValue("Location").orElseThrow();
+        JsonNode answer = JSON.readTree(accepted.body());
+        assertThat(location).isEqualTo(answer.get("status_url").asText()).endsWith(answer.get("deployment_id").asText());
+        assertThat(answer.get("status").asText()).isEqualTo("queued");
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        JsonNode deployment;
+        long until = System.nanoTime() + 120_000_000_000L;
+        do {
+            Thread.sleep(100);
+            deployment = JSON.readTree(send("GET", location, null).body());
+            seen.add(deployment.get("status").asText());
+        } while (Deployment.IN_PROGRESS.contains(deployment.get("status").asText()) && System.nanoTime() < until);
+        assertThat(deployment.get("status").asText()).isEqualTo("running");
+        assertThat(seen).contains("waiting_ready");
+        assertThat(deployment.get("phases").findValuesAsText("phase")).contains("clone", "start", "ready");
+        send("POST", "/api/v1/vm/stop", "{\"container_name\": \"" + deployment.get("container_name").asText() + "\", \"remove\": true}");
     }
 
     @Test

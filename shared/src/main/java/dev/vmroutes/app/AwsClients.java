@@ -10,6 +10,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.util.function.Function;
 
@@ -21,6 +22,10 @@ final class AwsClients {
 
     static DynamoDbClient dynamo(VmConfig config) {
         return configure(DynamoDbClient.builder(), config).build();
+    }
+
+    static SqsClient sqs(VmConfig config) {
+        return configure(SqsClient.builder(), config).build();
     }
 
     /** Reads a secret's string; the client is built on first use, never at start-up. */

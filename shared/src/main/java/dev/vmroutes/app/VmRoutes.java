@@ -9,6 +9,7 @@ import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.api.SecretReferences;
 import dev.vmroutes.config.VmConfig;
+import dev.vmroutes.deploy.DeployJobs;
 import dev.vmroutes.deploy.DeployPipeline;
 import dev.vmroutes.deploy.Rollback;
 import dev.vmroutes.deploy.Stages;
@@ -38,8 +39,8 @@ import java.util.function.Supplier;
  * functions and the local server build one per process; tests build their own.
  */
 public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
-                       DeployRequestParser parser, DeployPipeline deploy, Rollback rollback, AgentOperations agents,
-                       Batches batches)
+                       DeployRequestParser parser, DeployPipeline deploy, DeployJobs jobs, Rollback rollback,
+                       AgentOperations agents, Batches batches)
         implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
@@ -79,7 +80,12 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         AgentOperations agents = AgentOperations.create(containers, logs, records, probe, config.sweepConcurrency(),
                 settings.buildTimeout(), clock, metrics);
         DeployPipeline deploy = new DeployPipeline(stages);
-        return new VmRoutes(config, docker, buildDocker, store, parser, deploy, new Rollback(stages, config.containerLimits()),
+        VmConfig.Deploys deploys = config.deploys();
+        // The agent's lock outlives the deploy route: a worker holds it for up to its deadline.
+        DeployJobs jobs = new DeployJobs(deploy, parser, records, deploys.workerDeadline().plusMinutes(2), clock,
+                deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.workers(), deploys.workerDeadline())
+                        : j -> new SqsDeployQueue(AwsClients.sqs(config), deploys.queueUrl()));
+        return new VmRoutes(config, docker, buildDocker, store, parser, deploy, jobs, new Rollback(stages, config.containerLimits()),
                 agents, new Batches(deploy, agents.stop(), config.batchConcurrency()));
     }
 
@@ -127,8 +133,19 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         }
     }
 
+    /**
+     * How long the deploy route waits for a deploy before answering 202: its budget, and always
+     * short of the request's deadline, so the 202 is ours and never the gateway's 503.
+     */
+    public Duration syncBudget() {
+        Duration budget = config.deploys().syncBudget();
+        Duration beforeDeadline = config.requestDeadline().minusSeconds(1);
+        return budget.compareTo(beforeDeadline) < 0 ? budget : beforeDeadline;
+    }
+
     @Override
     public void close() {
+        if (jobs.queue() instanceof AutoCloseable queue) closeQuietly(queue);
         closeQuietly(docker);
         closeQuietly(buildDocker);
         if (store instanceof AutoCloseable closeable) closeQuietly(closeable);

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param apiToken      the local server's bearer token; null: none (loopback only)
  * @param requestDeadline what every API call has, engine, table, Git and probes included: below API Gateway's 30 s
  * @param secretPrefix  the only secret names a request may read by reference; null: secrets by reference are off
+ * @param deploys       how deploys are queued and how long the deploy route waits for one
  */
 public record VmConfig(
         Engine engine,
@@ -47,7 +48,16 @@ public record VmConfig(
         String apiToken,
         String bindAddress,
         Duration requestDeadline,
-        String secretPrefix) {
+        String secretPrefix,
+        Deploys deploys) {
+
+    /**
+     * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
+     * @param queueUrl       the SQS queue of the worker function; null: a pool of {@code workers} in this process
+     * @param workerDeadline a worker's deadline for one deploy (below the worker function's timeout)
+     */
+    public record Deploys(Duration syncBudget, String queueUrl, int workers, Duration workerDeadline) {
+    }
 
     /**
      * Where the engine is and how to reach it, as the docker CLI reads it.
@@ -110,7 +120,9 @@ public record VmConfig(
                 token,
                 bind,
                 read.seconds("VM_REQUEST_DEADLINE_SECONDS", 25),
-                read.text("VM_SECRET_PREFIX", null));
+                read.text("VM_SECRET_PREFIX", null),
+                new Deploys(read.seconds("VM_SYNC_BUDGET_SECONDS", 25), read.text("VM_DEPLOY_QUEUE_URL", null),
+                        (int) read.whole("VM_DEPLOY_WORKERS", 4, 1), read.seconds("VM_WORKER_DEADLINE_SECONDS", 840)));
         String bindProblem = listenProblem(bind, token, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -121,7 +133,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address,
-                requestDeadline, secretPrefix);
+                requestDeadline, secretPrefix, deploys);
         String problem = listenProblem(address, apiToken, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;

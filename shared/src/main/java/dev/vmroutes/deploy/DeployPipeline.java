@@ -35,15 +35,24 @@ public final class DeployPipeline {
 
     public Results.Deployed deploy(DeployRequest request) {
         DeployRequest resolved = stages.resolveSecrets().resolve(request);
-        return stages.underLock(resolved.agentName(), id -> deploy(resolved, id));
+        return stages.underLock(resolved.agentName(), id -> deploy(resolved, id, null));
     }
 
-    private Results.Deployed deploy(DeployRequest resolved, String id) {
+    /**
+     * A deploy a worker took from the queue: its record exists ({@code claimed}) and the agent's
+     * lock is the deploy route's, released by the caller. Secrets by reference are read here.
+     */
+    public Results.Deployed deployClaimed(DeployRequest request, Deployment claimed) {
+        return deploy(stages.resolveSecrets().resolve(request), claimed.id(), claimed);
+    }
+
+    private Results.Deployed deploy(DeployRequest resolved, String id, Deployment claimed) {
         // The agent's containers are asked of the engine while the Git server is asked for the commit.
         CompletableFuture<List<Container>> listing = CompletableFuture.supplyAsync(
                 () -> stages.containers().ofAgent(resolved.agentName()), Thread::startVirtualThread);
         DeployRun run = stages.start("deploy", stages.record().pending(id, resolved.agentName(), resolved.repoUrl().url(),
                 resolved.branch(), null, List.of()), Redactor.of(resolved.secrets()));
+        run.claimed(claimed);
         CloneSpec source = cloneSpec(resolved);
         ImageSpec spec = imageSpec(resolved);
         try (Workspace work = Workspace.create(); RepoCloner.Remote remote = stages.cloner().open(source, work.path().resolve("repo"))) {
@@ -74,6 +83,7 @@ public final class DeployPipeline {
     /** The same image and settings run healthy: the answer is that container, and nothing is touched or recorded. */
     private Results.Deployed unchanged(DeployRun run, InspectContainerResponse same, ProduceImage.AgentImage image) {
         String deploymentId = same.getConfig().getLabels().get(Labels.DEPLOYMENT);
+        stages.record().unchanged(run, image.commit(), image.tag());
         return stages.finished(run, new Results.Deployed(same.getId(), same.getName().replaceFirst("^/", ""),
                 same.getState().getStatus(), PublishedPorts.of(same), deploymentId, image.commit(), image.tag(), true,
                 null, run.phases(), true, List.of(), true, null, null));

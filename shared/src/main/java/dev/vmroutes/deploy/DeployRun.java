@@ -20,6 +20,8 @@ final class DeployRun {
     private final String operation;
     private Deployment record;
     private boolean recorded;
+    /** The deployment's record as a queue's worker claimed it, before this run writes its own; null for a deploy made in one call. */
+    private Deployment claimed;
     private final Redactor redactor;
     private final Clock clock;
     private final long startNanos = System.nanoTime();
@@ -106,6 +108,14 @@ final class DeployRun {
     void pending(Deployment record) {
         if (recorded) throw new IllegalStateException("the record is stored already");
         this.record = record;
+    }
+
+    void claimed(Deployment stored) {
+        this.claimed = stored;
+    }
+
+    Deployment claimed() {
+        return claimed;
     }
 
     /** Whether the record is in the store: a deploy found unchanged never writes one. */

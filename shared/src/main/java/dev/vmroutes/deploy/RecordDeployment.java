@@ -42,7 +42,16 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
 
     /** Stores the run's record: it is under way ({@code cloning}, or {@code starting} for a rollback). */
     void begin(DeployRun run) {
-        run.recorded(records.create(run.record().withPhases(run.phaseTimes(null), null)));
+        Deployment record = run.record().withPhases(run.phaseTimes(null), null);
+        run.recorded(run.claimed() == null ? records.create(record) : records.update(record.over(run.claimed())));
+    }
+
+    /** A claimed deployment that found the same image and settings running healthy: recorded as {@code unchanged}. */
+    void unchanged(DeployRun run, String commit, String image) {
+        if (run.claimed() != null) {
+            run.recorded(records.update(run.claimed().unchanged(commit, image, clock.instant())
+                    .withPhases(run.phaseTimes(clock.instant()), true)));
+        }
     }
 
     /**
@@ -122,6 +131,7 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
         Instant now = clock.instant();
         Deployment failed = run.record().failed(phase, reason, run.commit(), now).withPhases(run.phaseTimes(now), run.record().imageReused());
         if (run.recorded()) records.recordQuietly(failed);
+        else if (run.claimed() != null) records.recordQuietly(failed.over(run.claimed()));
         else records.createQuietly(failed);
         LOG.warn("deploy {} failed in {}: {}", run.record().id(), phase, reason);
         return answer;

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param replacedBy   the deployment that replaced this one's container
  * @param phases       the phases so far, each with its start and (once over) its end
  * @param imageReused  whether the image existed already (nothing was built)
+ * @param answerKind   once the deploy has answered: {@code ok}, or the kind of failure it answered with
+ * @param answerBody   what it answered: the deploy's JSON result, or the failure's detail (redacted)
  * @param version      bumped on every write; updates are conditional on the version read
  */
 public record Deployment(
@@ -45,10 +47,12 @@ public record Deployment(
         Instant lastProbeAt,
         List<PhaseTime> phases,
         Boolean imageReused,
+        String answerKind,
+        String answerBody,
         long version) {
 
     /** The statuses of a deployment still under way. */
-    public static final Set<String> IN_PROGRESS = Set.of("cloning", "building", "starting", "waiting_ready");
+    public static final Set<String> IN_PROGRESS = Set.of("queued", "cloning", "building", "starting", "waiting_ready");
 
     public Deployment {
         ports = ports == null ? Map.of() : Map.copyOf(ports);
@@ -72,7 +76,7 @@ public record Deployment(
     public static Deployment building(String id, String agentName, String containerName, String repoUrl,
                                       String branch, Instant now) {
         return new Deployment(id, agentName, containerName, null, repoUrl, branch, null, null,
-                "cloning", null, null, Map.of(), null, null, null, null, null, now, now, null, null, List.of(), null, 0);
+                "cloning", null, null, Map.of(), null, null, null, null, null, now, now, null, null, List.of(), null, null, null, 0);
     }
 
     /** A new record for a deploy: its source and the settings it runs with. */
@@ -91,6 +95,44 @@ public record Deployment(
                     d.imageReused = true;
                     d.rollbackOf = target.id;
                 });
+    }
+
+    /** A deploy accepted and waiting for a worker: its agent and source are all that is known yet. */
+    public static Deployment queued(String id, String agentName, String repoUrl, String branch, Instant now) {
+        return building(id, agentName, null, repoUrl, branch, now).edit(d -> d.status = "queued");
+    }
+
+    /** Taken by a worker: from here on the deploy runs; a second worker, finding it taken, leaves it. */
+    public Deployment claimed(Instant now) {
+        return withStatus("cloning", now);
+    }
+
+    /** This new state of a deployment, to be written over the one stored as {@code stored} (its version and creation time). */
+    public Deployment over(Deployment stored) {
+        return edit(d -> {
+            d.version = stored.version;
+            d.createdAt = stored.createdAt;
+        });
+    }
+
+    /** The same image and settings already ran healthy: nothing was made. */
+    public Deployment unchanged(String newCommit, String newImage, Instant now) {
+        return edit(d -> {
+            d.status = "unchanged";
+            d.commitSha = newCommit;
+            d.image = newImage;
+            d.imageReused = true;
+            d.updatedAt = now;
+        });
+    }
+
+    /** What the deploy answered, kept for whoever waits on the record (the deploy route, a client polling). */
+    public Deployment answered(String kind, String body, Instant now) {
+        return edit(d -> {
+            d.answerKind = kind;
+            d.answerBody = body;
+            d.updatedAt = now;
+        });
     }
 
     /** Under way: the status of the phase it is in, and its phases so far. */
@@ -197,6 +239,7 @@ public record Deployment(
         RunSettings settings;
         Instant readyAt, createdAt, updatedAt, lastProbeAt;
         Boolean imageKept, imageReused;
+        String answerKind, answerBody;
         List<PhaseTime> phases;
         long version;
 
@@ -206,13 +249,14 @@ public record Deployment(
             failurePhase = d.failurePhase; failureReason = d.failureReason; ports = d.ports; settings = d.settings;
             rollbackOf = d.rollbackOf; readyAt = d.readyAt; imageKept = d.imageKept; replacedBy = d.replacedBy;
             createdAt = d.createdAt; updatedAt = d.updatedAt; lastProbeOutcome = d.lastProbeOutcome;
-            lastProbeAt = d.lastProbeAt; phases = d.phases; imageReused = d.imageReused; version = d.version;
+            lastProbeAt = d.lastProbeAt; phases = d.phases; imageReused = d.imageReused;
+            answerKind = d.answerKind; answerBody = d.answerBody; version = d.version;
         }
 
         Deployment build() {
             return new Deployment(id, agentName, containerName, containerId, repoUrl, branch, commitSha, image, status,
                     failurePhase, failureReason, ports, settings, rollbackOf, readyAt, imageKept, replacedBy,
-                    createdAt, updatedAt, lastProbeOutcome, lastProbeAt, phases, imageReused, version);
+                    createdAt, updatedAt, lastProbeOutcome, lastProbeAt, phases, imageReused, answerKind, answerBody, version);
         }
     }
 }

@@ -75,6 +75,8 @@ final class DeploymentItems {
             }).toList()));
         }
         if (d.imageReused() != null) item.put("image_reused", AttributeValue.fromBool(d.imageReused()));
+        putString(item, "answer_kind", d.answerKind());
+        putString(item, "answer_body", d.answerBody());
         item.put("version", AttributeValue.fromN(Long.toString(d.version())));
         return item;
     }
@@ -95,6 +97,7 @@ final class DeploymentItems {
                 instant(item, "created_at"), instant(item, "updated_at"),
                 string(item, "last_probe_outcome"), instant(item, "last_probe_at"), phases(item),
                 item.containsKey("image_reused") ? item.get("image_reused").bool() : null,
+                string(item, "answer_kind"), string(item, "answer_body"),
                 Long.parseLong(item.get("version").n()));
     }
 

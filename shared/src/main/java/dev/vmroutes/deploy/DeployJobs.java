@@ -1,0 +1,145 @@
+package dev.vmroutes.deploy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.vmroutes.api.DeployRequest;
+import dev.vmroutes.api.DeployRequestParser;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.DeploymentRecords;
+import dev.vmroutes.store.DeploymentStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Deploys that outlive the request. The route records the deployment ({@code queued}) under the
+ * agent's lock and hands it to a worker: a queue on Lambda, a bounded pool on the local server.
+ * The worker claims the record (a redelivered job finds it claimed and does nothing), runs the
+ * pipeline, writes what the deploy answered into the record and frees the agent. The route waits
+ * on the record, not on the build, for at most its budget: synchronous and asynchronous deploys
+ * run the same code.
+ */
+public final class DeployJobs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeployJobs.class);
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final Duration POLL_EVERY = Duration.ofMillis(100);
+
+    /** Where accepted deploys go: the request travels as its body (an inline token with it, so only through encrypted channels). */
+    public interface Queue {
+        void send(String deploymentId, JsonNode requestBody);
+    }
+
+    /** A deploy accepted and not finished yet: where to watch it. */
+    public record Accepted(String deploymentId, String agentName, String status) {
+    }
+
+    private final DeployPipeline pipeline;
+    private final DeployRequestParser parser;
+    private final DeploymentRecords records;
+    private final Duration lockFor;
+    private final Clock clock;
+    private final Queue queue;
+
+    /** @param queue made from these jobs (a local pool calls {@link #run} itself) */
+    public DeployJobs(DeployPipeline pipeline, DeployRequestParser parser, DeploymentRecords records, Duration lockFor, Clock clock,
+                      Function<DeployJobs, Queue> queue) {
+        this.pipeline = pipeline;
+        this.parser = parser;
+        this.records = records;
+        this.lockFor = lockFor;
+        this.clock = clock;
+        this.queue = queue.apply(this);
+    }
+
+    public Queue queue() {
+        return queue;
+    }
+
+    /** Takes the agent's lock (409 naming the deploy that holds it), records the deployment as queued, and queues it. */
+    public Accepted submit(DeployRequest request, JsonNode body) {
+        String id = RecordDeployment.newId();
+        String agent = request.agentName();
+        records.lockAgent(agent, id, clock.instant().plus(lockFor), clock.instant());
+        try {
+            records.create(Deployment.queued(id, agent, request.repoUrl().url(), request.branch(), clock.instant()));
+            queue.send(id, body);
+            return new Accepted(id, agent, "queued");
+        } catch (RuntimeException e) {
+            records.change(id, r -> r.failed("queued", "could not be queued: " + Redactor.describe(e), null, clock.instant()));
+            records.unlockAgent(agent, id);
+            throw e;
+        }
+    }
+
+    /** The worker's part; it never throws, so a queue never redelivers a job that ran. */
+    public void run(String deploymentId, JsonNode body) {
+        Optional<Deployment> queued = records.get(deploymentId);
+        if (queued.isEmpty() || !"queued".equals(queued.get().status())) {
+            LOG.info("deployment {} is not queued ({}): nothing to do", deploymentId, queued.map(Deployment::status).orElse("unknown"));
+            return;
+        }
+        Deployment claimed;
+        try {
+            claimed = records.update(queued.get().claimed(clock.instant()));
+        } catch (DeploymentStore.ConflictingWriteException takenMeanwhile) {
+            LOG.info("deployment {} was claimed by another worker", deploymentId);
+            return;
+        }
+        String agent = claimed.agentName();
+        try {
+            String result = json(pipeline.deployClaimed(parser.parse(body), claimed));
+            records.change(deploymentId, r -> r.answered("ok", result, clock.instant()));
+        } catch (RuntimeException e) {
+            VmException failure = e instanceof VmException v ? v
+                    : VmException.deployFailed("deploy", Redactor.describe(e));
+            LOG.warn("deployment {} answered {}: {}", deploymentId, failure.kind(), failure.detail());
+            records.change(deploymentId, r -> (Deployment.IN_PROGRESS.contains(r.status())
+                    ? r.failed("clone", failure.detail(), r.commitSha(), clock.instant()) : r)
+                    .answered(failure.kind().name(), failure.detail(), clock.instant()));
+        } finally {
+            records.unlockAgent(agent, deploymentId);
+        }
+    }
+
+    /**
+     * Waits on the record until it holds the deploy's answer, at most {@code budget}: its JSON
+     * result, or the failure it answered thrown as it was; empty when the budget passed first.
+     */
+    public Optional<String> await(String deploymentId, Duration budget) {
+        long until = System.nanoTime() + budget.toNanos();
+        while (true) {
+            Optional<Deployment> record = records.get(deploymentId);
+            if (record.isPresent() && record.get().answerKind() != null) {
+                Deployment d = record.get();
+                if ("ok".equals(d.answerKind())) return Optional.of(d.answerBody());
+                throw new VmException(VmException.Kind.valueOf(d.answerKind()), d.answerBody(), null);
+            }
+            if (System.nanoTime() + POLL_EVERY.toNanos() > until) return Optional.empty();
+            try {
+                Thread.sleep(POLL_EVERY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static String json(Object result) {
+        try {
+            return JSON.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

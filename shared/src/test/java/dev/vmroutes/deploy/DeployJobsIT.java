@@ -1,0 +1,109 @@
+package dev.vmroutes.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.DeploymentRecords;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.TestRoutes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Deploys handed to a worker: the route's part (lock, queued record), the worker's (claim, run,
+ * answer, unlock), waiting on the record, and a job delivered twice or to two workers at once.
+ * The queue here only keeps what it is given; the test plays the workers.
+ */
+class DeployJobsIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes();
+
+    record Job(String id, JsonNode body) {
+    }
+
+    static final List<Job> sent = new CopyOnWriteArrayList<>();
+
+    static DeployJobs jobs() {
+        return new DeployJobs(env.routes.deploy(), env.routes.parser(), new DeploymentRecords(env.store), Duration.ofMinutes(5),
+                Clock.systemUTC(), j -> (id, body) -> sent.add(new Job(id, body)));
+    }
+
+    static Job submit(DeployJobs jobs, ObjectNode body) {
+        env.removeAfterwards(body.get("agent_name").asText());
+        String id = jobs.submit(env.routes.parser().parse(body), body).deploymentId();
+        return sent.stream().filter(j -> j.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aJob_isQueuedUnderTheAgentsLock_runOnce_andItsAnswerIsOnTheRecord() throws Exception {
+        DeployJobs jobs = jobs();
+        Job job = submit(jobs, env.body("queued-agent"));
+        assertThat(env.store.get(job.id()).orElseThrow().status()).isEqualTo("queued");
+        assertThat(jobs.await(job.id(), Duration.ofMillis(300))).as("nothing runs it yet").isEmpty();
+        VmException locked = catchThrowableOfType(VmException.class, () -> submit(jobs, env.body("queued-agent")));
+        assertThat(locked.kind()).isEqualTo(VmException.Kind.CONFLICT);
+        assertThat(locked.detail()).contains(job.id());
+
+        // Delivered twice at once: one worker claims it, the other finds it claimed.
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> jobs.run(job.id(), job.body()), Thread::startVirtualThread);
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> jobs.run(job.id(), job.body()), Thread::startVirtualThread);
+        CompletableFuture.allOf(first, second).join();
+        JsonNode result = JSON.readTree(jobs.await(job.id(), Duration.ofSeconds(5)).orElseThrow());
+        assertThat(result.get("deployment_id").asText()).isEqualTo(job.id());
+        assertThat(result.get("status").asText()).isEqualTo("running");
+        assertThat(env.agentContainers("queued-agent")).hasSize(1);
+
+        // Redelivered after it ran: nothing happens.
+        long version = env.store.get(job.id()).orElseThrow().version();
+        jobs.run(job.id(), job.body());
+        assertThat(env.store.get(job.id()).orElseThrow().version()).isEqualTo(version);
+        assertThat(env.agentContainers("queued-agent")).hasSize(1);
+        // The worker freed the agent.
+        Job next = submit(jobs, env.body("queued-agent").put("force", true));
+        jobs.run(next.id(), next.body());
+        assertThat(jobs.await(next.id(), Duration.ofSeconds(5))).isPresent();
+    }
+
+    @Test
+    void aJobThatFails_answersItsFailure_andTheRecordSaysWhereAndWhy() {
+        DeployJobs jobs = jobs();
+        Job job = submit(jobs, env.body("failing-job").put("branch", "nowhere"));
+        jobs.run(job.id(), job.body());
+        VmException e = catchThrowableOfType(VmException.class, () -> jobs.await(job.id(), Duration.ofSeconds(5)));
+        assertThat(e.kind()).isEqualTo(VmException.Kind.DEPLOY_FAILED);
+        assertThat(e.detail()).startsWith("deployment_failed: clone: ").contains("branch 'nowhere' not found");
+        Deployment record = env.store.get(job.id()).orElseThrow();
+        assertThat(record.status()).isEqualTo("failed");
+        assertThat(record.failurePhase()).isEqualTo("clone");
+    }
+
+    @Test
+    void whileAJobRuns_theWaitEndsAtItsBudget_andTheRecordShowsItsPhase() throws Exception {
+        DeployJobs jobs = jobs();
+        String agent = "slow-job";
+        AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", "import time\ntime.sleep(3)\n" + AgentRepo.HTTP_AGENT));
+        env.git.serve(agent, repo.repository());
+        Job job = submit(jobs, env.body(agent).put("repo_url", env.git.url(agent)));
+        CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> jobs.run(job.id(), job.body()), Thread::startVirtualThread);
+        long start = System.nanoTime();
+        assertThat(jobs.await(job.id(), Duration.ofSeconds(1))).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Deployment.IN_PROGRESS).contains(env.store.get(job.id()).orElseThrow().status());
+        worker.join();
+        assertThat(JSON.readTree(jobs.await(job.id(), Duration.ofSeconds(1)).orElseThrow()).get("ready").asBoolean()).isTrue();
+    }
+}
