@@ -95,7 +95,7 @@ class TemplateIT {
                 handlers.add(r.getValue().at("/Properties/Handler").asText());
             }
         });
-        assertThat(handlers).hasSize(12);
+        assertThat(handlers).hasSize(13);
         try (ZipFile artifact = new ZipFile(zip.toFile())) {
             for (String handler : handlers) {
                 String className = handler.substring(0, handler.indexOf("::"));
@@ -166,13 +166,13 @@ class TemplateIT {
         JsonNode template = loadTemplate();
         assertThat(template.at("/Globals/Function/Environment/Variables/VM_SECRET_PREFIX/Ref").asText()).isEqualTo("SecretPrefix");
         assertThat(template.at("/Globals/Function/VpcConfig/Fn::If/0").asText()).isEqualTo("UseVpc");
-        for (String name : List.of("DeployFunction", "BatchDeployFunction")) {
+        for (String name : List.of("DeployWorkerFunction", "BatchDeployFunction")) {
             String policies = template.at("/Resources/" + name + "/Properties/Policies").toString();
             assertThat(policies).as(name).contains("UseSecretPrefix").contains(":secret:${SecretPrefix}*");
         }
         // No other function reads agent secrets.
         template.get("Resources").fields().forEachRemaining(r -> {
-            if (!List.of("DeployFunction", "BatchDeployFunction").contains(r.getKey())) {
+            if (!List.of("DeployWorkerFunction", "BatchDeployFunction").contains(r.getKey())) {
                 assertThat(r.getValue().at("/Properties/Policies").toString()).as(r.getKey()).doesNotContain("SecretPrefix");
             }
         });
@@ -196,5 +196,20 @@ class TemplateIT {
         for (String ref : document.findValuesAsText("$ref")) {
             assertThat(document.at(ref.substring(1)).isMissingNode()).as(ref).isFalse();
         }
+    }
+
+    @Test
+    void template_deployQueue_isEncrypted_outlastsItsWorker_andFeedsItOneJobAtATime() throws Exception {
+        JsonNode resources = loadTemplate().get("Resources");
+        JsonNode queue = resources.at("/DeployQueue/Properties");
+        JsonNode worker = resources.at("/DeployWorkerFunction/Properties");
+        assertThat(queue.get("SqsManagedSseEnabled").asBoolean()).isTrue();
+        assertThat(resources.at("/DeployDeadLetterQueue/Properties/SqsManagedSseEnabled").asBoolean()).isTrue();
+        assertThat(queue.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText()).isEqualTo("DeployDeadLetterQueue");
+        assertThat(queue.get("VisibilityTimeout").asInt()).isGreaterThanOrEqualTo(6 * worker.get("Timeout").asInt());
+        assertThat(worker.at("/Events/Jobs/Type").asText()).isEqualTo("SQS");
+        assertThat(worker.at("/Events/Jobs/Properties/BatchSize").asInt()).isEqualTo(1);
+        assertThat(worker.at("/Environment/Variables/VM_WORKER_DEADLINE_SECONDS").asInt()).isLessThan(worker.get("Timeout").asInt());
+        assertThat(resources.at("/DeployFunction/Properties/Environment/Variables/VM_DEPLOY_QUEUE_URL/Ref").asText()).isEqualTo("DeployQueue");
     }
 }

@@ -45,7 +45,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
     /** Time after the deadline for what a call does once its waits ended; with {@link Deadline#REPORT}, 25 s + 3 s stays below API Gateway's 30 s. */
-    static final Duration AFTER_DEADLINE = Duration.ofSeconds(2);
+    public static final Duration AFTER_DEADLINE = Duration.ofSeconds(2);
 
     /** Secrets from Secrets Manager, metrics as EMF lines on standard output. */
     public static VmRoutes create(VmConfig config) {

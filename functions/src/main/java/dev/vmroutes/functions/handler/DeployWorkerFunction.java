@@ -1,0 +1,70 @@
+package dev.vmroutes.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vmroutes.api.Deadline;
+import dev.vmroutes.app.VmRoutes;
+import dev.vmroutes.functions.Routes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Supplier;
+
+/**
+ * The deploy queue's worker: SQS hands it one message at a time ({@code {"deployment_id",
+ * "request"}}); it runs the deploy within the worker's deadline and records the answer. A job
+ * never fails back to the queue: what went wrong is in the deployment's record, and a message
+ * delivered again finds its deployment claimed and does nothing.
+ */
+public final class DeployWorkerFunction implements RequestStreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeployWorkerFunction.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        Priming.register(null);
+        Routes.prepareInBackground();
+    }
+
+    private final Supplier<VmRoutes> routes;
+
+    public DeployWorkerFunction() {
+        this(Routes::get);
+    }
+
+    public DeployWorkerFunction(Supplier<VmRoutes> routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = JSON.readTree(input);
+        VmRoutes vm = routes.get();
+        for (JsonNode record : event.path("Records")) {
+            JsonNode message;
+            try {
+                message = JSON.readTree(record.path("body").asText());
+            } catch (IOException e) {
+                LOG.error("message {} is not a deploy job; dropped", record.path("messageId").asText());
+                continue;
+            }
+            String deploymentId = message.path("deployment_id").asText();
+            try {
+                Deadline.run(vm.config().deploys().workerDeadline(), VmRoutes.AFTER_DEADLINE, () -> {
+                    vm.jobs().run(deploymentId, message.path("request"));
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.error("deployment {} did not finish within the worker's deadline: {}", deploymentId, e.getMessage());
+            }
+        }
+        var answer = JSON.createObjectNode();
+        answer.putArray("batchItemFailures");
+        JSON.writeValue(output, answer);
+    }
+}
