@@ -122,6 +122,15 @@ public class VmController {
         return vm.withinDeadline(() -> vm.agents().deployments().get(id));
     }
 
+    @GetMapping("/deployments/{deployment_id}/log")
+    public Results.BuildOutput deploymentLog(@PathVariable("deployment_id") String deploymentId,
+                                             @RequestParam(name = "offset", required = false) String offset) {
+        String id = DeploymentsRequest.deploymentId(deploymentId);
+        long from = DeploymentsRequest.offset(offset);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().deployments().log(id, from));
+    }
+
     @GetMapping("/deployments")
     public Results.Deployments deployments(@RequestParam(name = "agent_name", required = false) String agentName,
                                            @RequestParam(name = "limit", required = false) String limit) {

@@ -101,6 +101,9 @@ class LocalServerIT {
         HttpResponse<String> recorded = send("GET", "/api/v1/vm/deployments/" + deployment.get("deployment_id").asText(), null);
         assertThat(recorded.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(recorded.body()).get("status").asText()).isEqualTo("exited");
+        HttpResponse<String> buildLog = send("GET", "/api/v1/vm/deployments/" + deployment.get("deployment_id").asText() + "/log?offset=0", null);
+        assertThat(buildLog.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(buildLog.body()).get("complete").asBoolean()).isTrue();
         HttpResponse<String> history = send("GET", "/api/v1/vm/deployments?agent_name=black-demo&limit=5", null);
         assertThat(JSON.readTree(history.body()).at("/deployments/0/deployment_id").asText())
                 .isEqualTo(deployment.get("deployment_id").asText());

@@ -95,7 +95,7 @@ class TemplateIT {
                 handlers.add(r.getValue().at("/Properties/Handler").asText());
             }
         });
-        assertThat(handlers).hasSize(13);
+        assertThat(handlers).hasSize(14);
         try (ZipFile artifact = new ZipFile(zip.toFile())) {
             for (String handler : handlers) {
                 String className = handler.substring(0, handler.indexOf("::"));
@@ -141,7 +141,7 @@ class TemplateIT {
             if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
             if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
         }
-        assertThat(templateRoutes).isEqualTo(served).hasSize(11);
+        assertThat(templateRoutes).isEqualTo(served).hasSize(12);
         assertThat(jwtRoutes).isEqualTo(served);
     }
 

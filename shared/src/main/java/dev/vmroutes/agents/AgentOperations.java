@@ -5,6 +5,7 @@ import dev.vmroutes.docker.AgentNetworks;
 import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.ContainerLogs;
 import dev.vmroutes.probe.HttpProbe;
+import dev.vmroutes.store.BuildLogs;
 import dev.vmroutes.store.DeploymentRecords;
 
 import java.time.Clock;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
 public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth health, ReadLogs logs, HealthSweep sweep,
                               ReadDeployments deployments) {
 
-    public static AgentOperations create(AgentContainers containers, ContainerLogs logs, DeploymentRecords records, HttpProbe probe,
+    public static AgentOperations create(AgentContainers containers, ContainerLogs logs, DeploymentRecords records,
+                                         BuildLogs buildLogs, HttpProbe probe,
                                          int sweepConcurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
         ManagedAgents managed = new ManagedAgents(containers, records);
         return new AgentOperations(
@@ -25,6 +27,6 @@ public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth healt
                 new CheckHealth(containers, probe),
                 new ReadLogs(containers, logs),
                 new HealthSweep(managed, records, probe, containers.publishAddress(), sweepConcurrency, buildTimeout, clock, metrics),
-                new ReadDeployments(records));
+                new ReadDeployments(records, buildLogs));
     }
 }

@@ -24,6 +24,17 @@ public final class DeploymentsRequest {
         return agent;
     }
 
+    public static long offset(String offset) {
+        if (offset == null) return 0;
+        try {
+            long value = Long.parseLong(offset);
+            if (value >= 0) return value;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw VmException.invalid("offset", "must be a whole number from 0");
+    }
+
     public static int limit(String limit) {
         if (limit == null) return DEFAULT_LIMIT;
         try {

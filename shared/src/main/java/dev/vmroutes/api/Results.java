@@ -89,4 +89,9 @@ public final class Results {
     /** An agent's deployments, newest first. */
     public record Deployments(List<Deployment> deployments) {
     }
+
+    /** A build's output from an offset: {@code next_offset} is where to ask from next; {@code complete} once no more can come. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record BuildOutput(String deploymentId, String log, long nextOffset, boolean complete) {
+    }
 }

@@ -20,7 +20,10 @@ import dev.vmroutes.docker.DockerSettings;
 import dev.vmroutes.docker.Images;
 import dev.vmroutes.git.RepoCloner;
 import dev.vmroutes.probe.HttpProbe;
+import dev.vmroutes.store.BuildLogs;
 import dev.vmroutes.store.DeploymentRecords;
+import dev.vmroutes.store.DynamoBuildLogs;
+import dev.vmroutes.store.EmbeddedBuildLogs;
 import dev.vmroutes.store.DeploymentStore;
 import dev.vmroutes.store.DynamoDeploymentStore;
 import dev.vmroutes.store.EmbeddedDeploymentStore;
@@ -57,8 +60,10 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         DockerClient docker = DockerClients.create(settings);
         DockerClient buildDocker = DockerClients.create(settings, settings.buildTimeout());
         DeploymentStore store;
+        BuildLogs buildLogs;
         try {
             store = store(config);
+            buildLogs = buildLogs(config, store);
         } catch (RuntimeException e) {
             closeQuietly(docker);
             closeQuietly(buildDocker);
@@ -72,12 +77,12 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits(),
                 new SecretReferences(config.secretPrefix(), config.engine().tlsSecret()));
         ContainerLogs logs = new ContainerLogs(docker, Duration.ofSeconds(10));
-        Stages stages = new Stages(secrets, records,
+        Stages stages = new Stages(secrets, records, buildLogs,
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
                 new Images(docker, buildDocker, settings.buildTimeout(), config.engine().buildNetwork()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(settings.buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
                 metrics, clock);
-        AgentOperations agents = AgentOperations.create(containers, logs, records, probe, config.sweepConcurrency(),
+        AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),
                 settings.buildTimeout(), clock, metrics);
         DeployPipeline deploy = new DeployPipeline(stages);
         VmConfig.Deploys deploys = config.deploys();
@@ -96,6 +101,14 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
      */
     public <T> T withinDeadline(Supplier<T> call) {
         return Deadline.run(config.requestDeadline(), AFTER_DEADLINE, call);
+    }
+
+    /** Beside the records: the embedded store's own file, or the logs table (created outside Lambda, where the template owns it). */
+    private static BuildLogs buildLogs(VmConfig config, DeploymentStore store) {
+        if (config.tableName() == null) return new EmbeddedBuildLogs(config.dataDir().resolve("build-logs.mv.db"));
+        DynamoBuildLogs logs = new DynamoBuildLogs(((DynamoDeploymentStore) store).dynamo(), config.buildLogTable());
+        if (!config.onLambda()) logs.createTableIfMissing();
+        return logs;
     }
 
     /** The embedded store without a table name; else DynamoDB, creating the table when missing outside Lambda (there the template owns it). */
@@ -149,6 +162,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         closeQuietly(docker);
         closeQuietly(buildDocker);
         if (store instanceof AutoCloseable closeable) closeQuietly(closeable);
+        if (agents.deployments().buildLogs() instanceof AutoCloseable closeable) closeQuietly(closeable);
     }
 
     private static void closeQuietly(AutoCloseable resource) {

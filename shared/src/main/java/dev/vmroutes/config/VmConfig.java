@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  * @param requestDeadline what every API call has, engine, table, Git and probes included: below API Gateway's 30 s
  * @param secretPrefix  the only secret names a request may read by reference; null: secrets by reference are off
  * @param deploys       how deploys are queued and how long the deploy route waits for one
+ * @param buildLogTable the DynamoDB table of build output (by default the records' table's name with {@code -logs})
  */
 public record VmConfig(
         Engine engine,
@@ -49,7 +50,8 @@ public record VmConfig(
         String bindAddress,
         Duration requestDeadline,
         String secretPrefix,
-        Deploys deploys) {
+        Deploys deploys,
+        String buildLogTable) {
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
@@ -122,7 +124,8 @@ public record VmConfig(
                 read.seconds("VM_REQUEST_DEADLINE_SECONDS", 25),
                 read.text("VM_SECRET_PREFIX", null),
                 new Deploys(read.seconds("VM_SYNC_BUDGET_SECONDS", 25), read.text("VM_DEPLOY_QUEUE_URL", null),
-                        (int) read.whole("VM_DEPLOY_WORKERS", 4, 1), read.seconds("VM_WORKER_DEADLINE_SECONDS", 840)));
+                        (int) read.whole("VM_DEPLOY_WORKERS", 4, 1), read.seconds("VM_WORKER_DEADLINE_SECONDS", 840)),
+                read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"));
         String bindProblem = listenProblem(bind, token, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -133,7 +136,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address,
-                requestDeadline, secretPrefix, deploys);
+                requestDeadline, secretPrefix, deploys, buildLogTable);
         String problem = listenProblem(address, apiToken, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;

@@ -7,6 +7,7 @@ import dev.vmroutes.git.RepoCloner;
 import dev.vmroutes.image.BuildContext;
 import dev.vmroutes.image.DockerfileGenerator;
 import dev.vmroutes.image.ImageSpec;
+import dev.vmroutes.store.BuildLogs;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@code vm-routes-agent:<identity>-<agent>}), so agents share an image while each agent's
  * retention removes only its own tag, and the engine deletes the image with the last one.
  */
-record ProduceImage(Images images) {
+record ProduceImage(Images images, BuildLogs buildLogs) {
 
     static final String IMAGE_REPOSITORY = "vm-routes-agent";
 
@@ -60,7 +61,12 @@ record ProduceImage(Images images) {
             return new AgentImage(fetched, tag(movedIdentity, run.agent()), reuse(movedIdentity, run.agent()));
         });
         if (image.reused()) return image;
-        run.phase("build", () -> build(remote, image, spec));
+        BuildLogWriter output = new BuildLogWriter(buildLogs, run.record().id(), run.redactor());
+        try {
+            run.phase("build", () -> build(remote, image, spec, output));
+        } finally {
+            output.flush();
+        }
         return image;
     }
 
@@ -69,13 +75,13 @@ record ProduceImage(Images images) {
      * into the build request, so the upload starts with the first file, and nothing is checked
      * out or stored on disk.
      */
-    private void build(RepoCloner.Remote remote, AgentImage image, ImageSpec spec) {
+    private void build(RepoCloner.Remote remote, AgentImage image, ImageSpec spec, BuildLogWriter output) {
         CompletableFuture<Void> writing;
         try (PipedInputStream context = new PipedInputStream(1 << 20)) {
             PipedOutputStream out = new PipedOutputStream(context);
             writing = CompletableFuture.runAsync(() -> writeContext(remote, image.commit(), spec, out), Thread::startVirtualThread);
             try {
-                images.build(context, DockerfileGenerator.FILE_NAME, image.tag(), new BuildLog());
+                images.build(context, DockerfileGenerator.FILE_NAME, image.tag(), new BuildLog(output));
             } catch (RuntimeException buildFailed) {
                 throw writerFailure(writing).orElse(buildFailed);
             }

@@ -15,6 +15,7 @@ import dev.vmroutes.git.RepoCloner;
 import dev.vmroutes.metrics.Metrics;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.BuildLogs;
 import dev.vmroutes.store.DeploymentRecords;
 
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class Stages {
      * @param lockFor    how long an agent's deploy lock lasts: longer than any deploy can take
      * @param metrics    where metric lines go (standard output on Lambda)
      */
-    public Stages(Function<String, String> secrets, DeploymentRecords records, RepoCloner cloner, Images images,
+    public Stages(Function<String, String> secrets, DeploymentRecords records, BuildLogs buildLogs, RepoCloner cloner, Images images,
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
                   Duration lockFor, Consumer<String> metrics, Clock clock) {
         this.lockFor = lockFor;
@@ -56,7 +57,7 @@ public final class Stages {
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, clock);
         this.cloner = cloner;
-        this.produceImage = new ProduceImage(images);
+        this.produceImage = new ProduceImage(images, buildLogs);
         this.findUnchanged = new FindUnchanged(containers, probe);
         this.release = new Release(new RunContainer(containers, new AgentVolumes(containers.docker()), networks),
                 new AwaitReady(containers, probe, readyTimeout), containers, networks, logs, record,

@@ -21,6 +21,16 @@ public final class BuildLog extends BuildImageResultCallback {
     private final List<String> layerImages = new ArrayList<>();
     private final List<String> stepContainers = new ArrayList<>();
     private boolean baseSeen;
+    private final java.util.function.Consumer<String> lines;
+
+    public BuildLog() {
+        this(line -> { });
+    }
+
+    /** @param lines receives every line of the build's output as it comes */
+    public BuildLog(java.util.function.Consumer<String> lines) {
+        this.lines = lines;
+    }
 
     @Override
     public void onNext(BuildResponseItem item) {
@@ -30,6 +40,7 @@ public final class BuildLog extends BuildImageResultCallback {
             if (text != null) {
                 for (String line : text.split("\n")) {
                     if (line.isBlank()) continue;
+                    lines.accept(line.stripTrailing());
                     Matcher step = STEP_CONTAINER.matcher(line);
                     if (step.matches()) stepContainers.add(step.group(1));
                     Matcher layer = LAYER.matcher(line);

@@ -51,6 +51,10 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         this.table = table;
     }
 
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
     /** Creates the table (on-demand, with the container-name index) when it does not exist. */
     public void createTableIfMissing() {
         call(() -> {

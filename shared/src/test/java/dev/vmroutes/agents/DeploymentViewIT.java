@@ -61,6 +61,30 @@ class DeploymentViewIT {
         assertThat(done.containerId()).isEqualTo(deployed.containerId());
         assertThat(done.ports()).isEqualTo(deployed.ports());
         assertThat(done.readyAt()).isNotNull();
+
+        // The build's output, and paging on from where it ended.
+        Results.BuildOutput output = deployments().log(deployed.deploymentId(), 0);
+        assertThat(output.log()).contains("Step 1/", "FROM python:3.11-slim", "Successfully built");
+        assertThat(output.complete()).isTrue();
+        assertThat(output.nextOffset()).isEqualTo(output.log().length());
+        Results.BuildOutput rest = deployments().log(deployed.deploymentId(), output.nextOffset());
+        assertThat(rest.log()).isEmpty();
+        assertThat(rest.nextOffset()).isEqualTo(output.nextOffset());
+        assertThat(deployments().log(deployed.deploymentId(), 10).log()).isEqualTo(output.log().substring(10));
+    }
+
+    @Test
+    void aBuildThatFails_keepsItsFailingLinesInItsLog() throws Exception {
+        String agent = "bad-requirements";
+        AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", "print('never')\n",
+                "requirements.txt", "this is not a requirement!!\n"));
+        env.git.serve(agent, repo.repository());
+        VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(env.body(agent).put("repo_url", env.git.url(agent))));
+        assertThat(e.detail()).startsWith("deployment_failed: build: ");
+        String id = deployments().history(agent, 1).deployments().get(0).deploymentId();
+        Results.BuildOutput output = deployments().log(id, 0);
+        assertThat(output.log()).contains("pip", "install").containsIgnoringCase("invalid requirement");
+        assertThat(output.complete()).isTrue();
     }
 
     @Test

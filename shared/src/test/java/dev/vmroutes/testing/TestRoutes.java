@@ -124,6 +124,11 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
             if (routes != null) routes.close();
             if (dynamo != null) {
                 dynamo.deleteTable(r -> r.tableName(table));
+                try {
+                    dynamo.deleteTable(r -> r.tableName(table + "-logs"));
+                } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException neverMade) {
+                    // these routes never made it
+                }
                 dynamo.close();
             }
             try (Stream<Path> walk = Files.walk(dir)) {

@@ -134,6 +134,7 @@ class LambdaHandlersIT {
         assertThat(body(deploy).get("detail").asText()).isEqualTo("repo_url: host does not resolve");
         assertThat(invoke(new ListFunction(), event("list.json")).get("statusCode").asInt()).isEqualTo(200);
         assertThat(invoke(new DeploymentFunction(), event("deployment.json")).get("statusCode").asInt()).isEqualTo(404);
+        assertThat(invoke(new DeploymentLogFunction(), event("deployment-log.json")).get("statusCode").asInt()).isEqualTo(404);
         JsonNode history = invoke(new DeploymentsFunction(), event("deployments.json"));
         assertThat(history.get("statusCode").asInt()).as(history.toString()).isEqualTo(200);
         assertThat(body(history).get("deployments").isArray()).isTrue();
