@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import dev.vmroutes.deploy.DeployJobs;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import dev.vmroutes.agents.ReadDeployments;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -120,6 +122,13 @@ public class VmController {
         String id = DeploymentsRequest.deploymentId(deploymentId);
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().deployments().get(id));
+    }
+
+    @DeleteMapping("/deployments/{deployment_id}")
+    public Results.Deployment cancelDeployment(@PathVariable("deployment_id") String deploymentId) {
+        String id = DeploymentsRequest.deploymentId(deploymentId);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> ReadDeployments.view(vm.jobs().cancel(id)));
     }
 
     @GetMapping("/deployments/{deployment_id}/log")

@@ -104,6 +104,8 @@ class LocalServerIT {
         HttpResponse<String> buildLog = send("GET", "/api/v1/vm/deployments/" + deployment.get("deployment_id").asText() + "/log?offset=0", null);
         assertThat(buildLog.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(buildLog.body()).get("complete").asBoolean()).isTrue();
+        HttpResponse<String> cancel = send("DELETE", "/api/v1/vm/deployments/" + deployment.get("deployment_id").asText(), null);
+        assertThat(cancel.statusCode()).as("a deploy that ran cannot be cancelled").isEqualTo(409);
         HttpResponse<String> history = send("GET", "/api/v1/vm/deployments?agent_name=black-demo&limit=5", null);
         assertThat(JSON.readTree(history.body()).at("/deployments/0/deployment_id").asText())
                 .isEqualTo(deployment.get("deployment_id").asText());

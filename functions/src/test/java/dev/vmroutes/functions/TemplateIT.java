@@ -7,6 +7,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -95,7 +96,7 @@ class TemplateIT {
                 handlers.add(r.getValue().at("/Properties/Handler").asText());
             }
         });
-        assertThat(handlers).hasSize(14);
+        assertThat(handlers).hasSize(15);
         try (ZipFile artifact = new ZipFile(zip.toFile())) {
             for (String handler : handlers) {
                 String className = handler.substring(0, handler.indexOf("::"));
@@ -140,8 +141,9 @@ class TemplateIT {
         for (Method m : VmController.class.getDeclaredMethods()) {
             if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
             if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
+            if (m.isAnnotationPresent(DeleteMapping.class)) served.add("DELETE " + prefix + m.getAnnotation(DeleteMapping.class).value()[0]);
         }
-        assertThat(templateRoutes).isEqualTo(served).hasSize(12);
+        assertThat(templateRoutes).isEqualTo(served).hasSize(13);
         assertThat(jwtRoutes).isEqualTo(served);
     }
 
@@ -190,6 +192,7 @@ class TemplateIT {
         for (Method m : VmController.class.getDeclaredMethods()) {
             if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
             if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
+            if (m.isAnnotationPresent(DeleteMapping.class)) served.add("DELETE " + prefix + m.getAnnotation(DeleteMapping.class).value()[0]);
         }
         assertThat(documented).isEqualTo(served);
         // Every schema it names exists: a dangling reference would make validation pass vacuously.

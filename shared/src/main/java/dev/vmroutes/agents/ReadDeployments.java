@@ -35,7 +35,7 @@ public record ReadDeployments(DeploymentRecords records, BuildLogs buildLogs) {
                 !Deployment.IN_PROGRESS.contains(d.status()));
     }
 
-    static Results.Deployment view(Deployment d) {
+    public static Results.Deployment view(Deployment d) {
         return new Results.Deployment(d.id(), d.agentName(), d.status(),
                 d.phases().stream().map(p -> new Results.PhaseTime(p.phase(), p.startedAt(), p.endedAt())).toList(),
                 d.repoUrl(), d.branch(), d.commitSha(), d.image(), d.imageReused(), d.containerName(), d.containerId(),

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,8 @@ public final class DeployJobs {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final Duration POLL_EVERY = Duration.ofMillis(100);
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+    private static final Set<String> RUNNING_STEPS = Set.of("cloning", "building", "starting", "waiting_ready");
 
     /** Where accepted deploys go: the request travels as its body (an inline token with it, so only through encrypted channels). */
     public interface Queue {
@@ -109,6 +112,46 @@ public final class DeployJobs {
                     .answered(failure.kind().name(), failure.detail(), clock.instant()));
         } finally {
             records.unlockAgent(agent, deploymentId);
+        }
+    }
+
+    /**
+     * Cancels a deploy that has not run yet: a queued one at once (its agent freed), one under way
+     * at its worker's next step (the build is stopped within a second; what it made is removed),
+     * waited for up to {@link #CANCEL_WAIT}. A deploy that has run is a conflict.
+     */
+    public Deployment cancel(String deploymentId) {
+        Deployment d = records.get(deploymentId).orElseThrow(() -> VmException.notFound("deployment " + deploymentId + " not found"));
+        if ("queued".equals(d.status())) {
+            try {
+                String cancelled = "deployment " + deploymentId + " was cancelled";
+                Deployment done = records.update(d.cancelled(clock.instant())
+                        .answered(VmException.Kind.CONFLICT.name(), cancelled, clock.instant()));
+                records.unlockAgent(d.agentName(), deploymentId);
+                return done;
+            } catch (DeploymentStore.ConflictingWriteException claimedMeanwhile) {
+                d = records.get(deploymentId).orElseThrow();
+            }
+        }
+        if (RUNNING_STEPS.contains(d.status())) {
+            records.change(deploymentId, r -> RUNNING_STEPS.contains(r.status()) ? r.cancelling(clock.instant()) : r);
+            long until = System.nanoTime() + CANCEL_WAIT.toNanos();
+            while (System.nanoTime() < until) {
+                d = records.get(deploymentId).orElseThrow();
+                if (!"cancelling".equals(d.status())) return d;
+                sleep(POLL_EVERY);
+            }
+            return d;
+        }
+        if (Set.of("cancelling", "cancelled").contains(d.status())) return d;
+        throw VmException.conflict("deployment " + deploymentId + " is " + d.status() + ": only a queued or building deploy can be cancelled");
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@code vm-routes-agent:<identity>-<agent>}), so agents share an image while each agent's
  * retention removes only its own tag, and the engine deletes the image with the last one.
  */
-record ProduceImage(Images images, BuildLogs buildLogs) {
+record ProduceImage(Images images, BuildLogs buildLogs, java.util.function.Predicate<DeployRun> cancelRequested) {
 
     static final String IMAGE_REPOSITORY = "vm-routes-agent";
 
@@ -63,7 +63,7 @@ record ProduceImage(Images images, BuildLogs buildLogs) {
         if (image.reused()) return image;
         BuildLogWriter output = new BuildLogWriter(buildLogs, run.record().id(), run.redactor());
         try {
-            run.phase("build", () -> build(remote, image, spec, output));
+            run.phase("build", () -> build(remote, image, spec, output, () -> cancelRequested.test(run)));
         } finally {
             output.flush();
         }
@@ -75,13 +75,14 @@ record ProduceImage(Images images, BuildLogs buildLogs) {
      * into the build request, so the upload starts with the first file, and nothing is checked
      * out or stored on disk.
      */
-    private void build(RepoCloner.Remote remote, AgentImage image, ImageSpec spec, BuildLogWriter output) {
+    private void build(RepoCloner.Remote remote, AgentImage image, ImageSpec spec, BuildLogWriter output,
+                       java.util.function.BooleanSupplier cancelled) {
         CompletableFuture<Void> writing;
         try (PipedInputStream context = new PipedInputStream(1 << 20)) {
             PipedOutputStream out = new PipedOutputStream(context);
             writing = CompletableFuture.runAsync(() -> writeContext(remote, image.commit(), spec, out), Thread::startVirtualThread);
             try {
-                images.build(context, DockerfileGenerator.FILE_NAME, image.tag(), new BuildLog(output));
+                images.build(context, DockerfileGenerator.FILE_NAME, image.tag(), new BuildLog(output), cancelled);
             } catch (RuntimeException buildFailed) {
                 throw writerFailure(writing).orElse(buildFailed);
             }

@@ -95,6 +95,22 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
      * Whether a stop request found the deploy's container and recorded it stopped or removed: then
      * the stop wins. Empty also when the record cannot be read (the failure at hand is reported).
      */
+    /** Whether a cancel asked this deployment to stop while it ran. */
+    boolean cancelRequested(DeployRun run) {
+        try {
+            return records.get(run.record().id()).map(d -> "cancelling".equals(d.status())).orElse(false);
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    /** Records the deployment cancelled, with its phases so far. */
+    void cancelled(DeployRun run) {
+        Instant now = clock.instant();
+        records.change(run.record().id(), r -> "cancelling".equals(r.status())
+                ? r.cancelled(now).withPhases(run.phaseTimes(now), r.imageReused()) : r);
+    }
+
     Optional<String> endedByStop(DeployRun run) {
         if (!run.recorded()) return Optional.empty();
         try {

@@ -57,7 +57,7 @@ public final class Stages {
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, clock);
         this.cloner = cloner;
-        this.produceImage = new ProduceImage(images, buildLogs);
+        this.produceImage = new ProduceImage(images, buildLogs, record::cancelRequested);
         this.findUnchanged = new FindUnchanged(containers, probe);
         this.release = new Release(new RunContainer(containers, new AgentVolumes(containers.docker()), networks),
                 new AwaitReady(containers, probe, readyTimeout), containers, networks, logs, record,
@@ -109,6 +109,14 @@ public final class Stages {
         boolean interrupted = Thread.interrupted();
         RuntimeException error = (interrupted || Deadline.currentPassed()) && !explained(failure)
                 ? VmException.deployFailed(run.failedPhase(), "did not finish within " + Deadline.describeCurrent()) : failure;
+        if (record.cancelRequested(run)) {
+            // Cancelled while under way: what it made goes, and the record says so.
+            containers.removeQuietly(run.containerId());
+            record.cancelled(run);
+            metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "cancelled", run.phases(),
+                    run.elapsedMs(), clock.instant()));
+            return VmException.conflict("deployment " + run.record().id() + " was cancelled");
+        }
         Optional<String> stoppedAs = record.endedByStop(run);
         if (stoppedAs.isPresent()) {
             // A stop found the new container meanwhile: what it asked for holds, whatever the deploy did after it.
@@ -129,6 +137,7 @@ public final class Stages {
     /** A failure that already says what happened, rather than the broken connection an interrupt leaves. */
     private static boolean explained(RuntimeException failure) {
         return failure instanceof RepoCloner.CloneFailedException || failure instanceof Images.BuildFailedException
+                || failure instanceof Images.BuildCancelledException
                 || (failure instanceof VmException v && v.kind() != VmException.Kind.UNAVAILABLE);
     }
 

@@ -57,6 +57,26 @@ public final class BuildLog extends BuildImageResultCallback {
         super.onNext(item);
     }
 
+    /** Counted down when the build's stream ends, however it ends; waiting on it leaves the stream open (awaitCompletion closes it). */
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public void onComplete() {
+        super.onComplete();
+        ended.countDown();
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        super.onError(throwable);
+        ended.countDown();
+    }
+
+    /** Whether the build's stream ended within {@code timeout}; the stream stays open either way. */
+    public boolean ended(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+        return ended.await(timeout, unit);
+    }
+
     public synchronized String tail() {
         return String.join("\n", lastLines);
     }

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Agent images on the engine: whether one exists, and building one from a context tar.
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout, String buildNetwork) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Images.class);
+    private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
 
     public boolean exists(String tag) {
         return EngineErrors.read(() -> {
@@ -74,8 +76,9 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
      * redacted). A build still running at its timeout (or the request's deadline) is stopped: its
      * stream is closed, which makes the engine cancel it, and what it made is removed.
      */
-    public void build(InputStream context, String dockerfile, String tag, BuildLog log) {
+    public void build(InputStream context, String dockerfile, String tag, BuildLog log, BooleanSupplier cancelled) {
         Duration limit = Deadline.cap(buildTimeout);
+        long until = System.nanoTime() + limit.toNanos();
         try {
             var command = buildDocker.buildImageCmd(context)
                     .withDockerfilePath(dockerfile)
@@ -85,15 +88,23 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
                     .withForcerm(true);
             if (buildNetwork != null) command.withNetworkMode(buildNetwork);
             command.exec(log);
-            if (!finishes(log, limit)) {
-                stop(log);
-                throw new BuildFailedException("the build did not finish within " + Math.max(1, limit.toSeconds())
-                        + " s and was stopped");
+            // A second at a time, so a cancel is seen while the build runs.
+            while (!finishes(log, Duration.ofNanos(Math.max(0, Math.min(until - System.nanoTime(), CANCEL_CHECK.toNanos()))))) {
+                if (cancelled.getAsBoolean()) {
+                    stop(log);
+                    throw new BuildCancelledException();
+                }
+                if (Thread.currentThread().isInterrupted() || System.nanoTime() >= until) {
+                    stop(log);
+                    throw new BuildFailedException("the build did not finish within " + Math.max(1, limit.toSeconds())
+                            + " s and was stopped");
+                }
             }
             log.awaitImageId(1, TimeUnit.SECONDS);
-        } catch (BuildFailedException e) {
+        } catch (BuildFailedException | BuildCancelledException e) {
             throw e;
         } catch (DockerClientException | DockerException e) {
+            LOG.info("build of {} failed: {}", tag, e.getMessage());
             stop(log);
             String tail = log.tail();
             throw new BuildFailedException(tail.isBlank() ? EngineErrors.message(e) : tail);
@@ -103,11 +114,12 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
         }
     }
 
-    /** Whether the build ends within {@code limit}; an interrupt (the request's deadline) counts as not. */
+    /** Whether the build ends within {@code limit}; an interrupt (the request's deadline) counts as not, and stays set. */
     private static boolean finishes(BuildLog log, Duration limit) {
         try {
-            return log.awaitCompletion(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return log.ended(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
@@ -147,6 +159,13 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
             } catch (RuntimeException e) {
                 LOG.debug("kept layer {}: {}", layer, e.getMessage());
             }
+        }
+    }
+
+    /** A build stopped because its deployment was cancelled. */
+    public static final class BuildCancelledException extends RuntimeException {
+        public BuildCancelledException() {
+            super("the build was cancelled and stopped", null, false, false);
         }
     }
 

@@ -52,7 +52,7 @@ public record Deployment(
         long version) {
 
     /** The statuses of a deployment still under way. */
-    public static final Set<String> IN_PROGRESS = Set.of("queued", "cloning", "building", "starting", "waiting_ready");
+    public static final Set<String> IN_PROGRESS = Set.of("queued", "cloning", "building", "starting", "waiting_ready", "cancelling");
 
     public Deployment {
         ports = ports == null ? Map.of() : Map.copyOf(ports);
@@ -112,6 +112,20 @@ public record Deployment(
         return edit(d -> {
             d.version = stored.version;
             d.createdAt = stored.createdAt;
+        });
+    }
+
+    /** Asked to stop while under way: the worker stops at its next step and records it cancelled. */
+    public Deployment cancelling(Instant now) {
+        return withStatus("cancelling", now);
+    }
+
+    public Deployment cancelled(Instant now) {
+        return edit(d -> {
+            d.status = "cancelled";
+            d.containerId = null;
+            d.ports = Map.of();
+            d.updatedAt = now;
         });
     }
 

@@ -135,6 +135,7 @@ class LambdaHandlersIT {
         assertThat(invoke(new ListFunction(), event("list.json")).get("statusCode").asInt()).isEqualTo(200);
         assertThat(invoke(new DeploymentFunction(), event("deployment.json")).get("statusCode").asInt()).isEqualTo(404);
         assertThat(invoke(new DeploymentLogFunction(), event("deployment-log.json")).get("statusCode").asInt()).isEqualTo(404);
+        assertThat(invoke(new DeploymentCancelFunction(), event("deployment-cancel.json")).get("statusCode").asInt()).isEqualTo(404);
         JsonNode history = invoke(new DeploymentsFunction(), event("deployments.json"));
         assertThat(history.get("statusCode").asInt()).as(history.toString()).isEqualTo(200);
         assertThat(body(history).get("deployments").isArray()).isTrue();
