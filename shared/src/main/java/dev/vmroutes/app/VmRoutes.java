@@ -79,7 +79,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         ContainerLogs logs = new ContainerLogs(docker, Duration.ofSeconds(10));
         Stages stages = new Stages(secrets, records, buildLogs,
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
-                new Images(docker, buildDocker, settings.buildTimeout(), config.engine().buildNetwork()), containers, logs, probe, config.readyTimeout(),
+                new Images(docker, buildDocker, settings.buildTimeout(), config.engine().buildNetwork(),
+                        config.engine().pipIndexUrl()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(settings.buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
                 metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),

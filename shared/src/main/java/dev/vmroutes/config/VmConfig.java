@@ -67,10 +67,12 @@ public record VmConfig(
      * @param tlsSecret      a Secrets Manager secret with the three PEMs; wins over {@code certPath}
      * @param publishAddress the address container ports are published on and probed at
      * @param tlsPems        for local runs ({@code sam local invoke}): the secret's JSON itself, given as a variable
+     * @param pipIndexUrl    the package index builds install requirements from (given to the build only); null: pip's default
      * @param buildNetwork   the network builds run on ({@code host} lets a build reach a package index on the engine's loopback); null: the engine's default
      */
     public record Engine(URI host, boolean tlsVerify, Path certPath, String tlsSecret, String tlsPems, String publishAddress,
-                         Duration connectTimeout, Duration responseTimeout, Duration buildTimeout, String buildNetwork) {
+                         Duration connectTimeout, Duration responseTimeout, Duration buildTimeout, String buildNetwork,
+                         String pipIndexUrl) {
     }
 
     public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
@@ -95,7 +97,8 @@ public record VmConfig(
                 read.seconds("VM_DOCKER_CONNECT_TIMEOUT_SECONDS", 5),
                 read.seconds("VM_DOCKER_RESPONSE_TIMEOUT_SECONDS", 30),
                 read.seconds("VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600),
-                read.text("VM_BUILD_NETWORK", null));
+                read.text("VM_BUILD_NETWORK", null),
+                pipIndexUrl(read));
         long memoryMb = read.whole("VM_CONTAINER_MEMORY_MB", 512, 16);
         long cpuMillis = read.cpus("VM_CONTAINER_CPUS", 1000);
         long pids = read.whole("VM_CONTAINER_PIDS", 256, 8);
@@ -130,6 +133,26 @@ public record VmConfig(
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
         return config;
+    }
+
+    /**
+     * A build argument shows in the image's history, so the index URL may carry no credentials:
+     * a private index is reached from the build network without them (a mirror on the engine host).
+     */
+    private static String pipIndexUrl(Reader read) {
+        String url = read.text("VM_PIP_INDEX_URL", null);
+        if (url == null) return null;
+        try {
+            URI index = new URI(url);
+            if (!("http".equals(index.getScheme()) || "https".equals(index.getScheme())) || index.getHost() == null) {
+                read.problem("VM_PIP_INDEX_URL", "must be an http:// or https:// URL");
+            } else if (index.getRawUserInfo() != null) {
+                read.problem("VM_PIP_INDEX_URL", "must not carry credentials: it would stay in the image's history");
+            }
+        } catch (java.net.URISyntaxException e) {
+            read.problem("VM_PIP_INDEX_URL", "is not a URL");
+        }
+        return url;
     }
 
     /** This configuration listening on {@code address} (the server's command line may name one). */

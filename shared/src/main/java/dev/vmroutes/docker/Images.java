@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * @param buildDocker  a client whose responses may stream for as long as a build takes
  * @param buildNetwork the network a build's steps run on; null: the engine's default
  */
-public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout, String buildNetwork) {
+public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout, String buildNetwork, String pipIndexUrl) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Images.class);
     private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
@@ -87,6 +87,11 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
                     .withRemove(true)
                     .withForcerm(true);
             if (buildNetwork != null) command.withNetworkMode(buildNetwork);
+            if (pipIndexUrl != null) {
+                command.withBuildArg("PIP_INDEX_URL", pipIndexUrl);
+                // pip skips an index over plain HTTP unless its host is trusted.
+                if (pipIndexUrl.startsWith("http://")) command.withBuildArg("PIP_TRUSTED_HOST", java.net.URI.create(pipIndexUrl).getHost());
+            }
             command.exec(log);
             // A second at a time, so a cancel is seen while the build runs.
             while (!finishes(log, Duration.ofNanos(Math.max(0, Math.min(until - System.nanoTime(), CANCEL_CHECK.toNanos()))))) {

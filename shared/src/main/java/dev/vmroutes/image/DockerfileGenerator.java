@@ -45,6 +45,8 @@ public final class DockerfileGenerator {
         StringBuilder out = new StringBuilder();
         out.append("FROM ").append(baseImage(spec.pythonVersion())).append('\n');
         if (hasRequirements) {
+            // The index (VM_PIP_INDEX_URL) comes as build arguments pip reads: given to this step only, never the image's environment.
+            out.append("ARG PIP_INDEX_URL\nARG PIP_TRUSTED_HOST\n");
             out.append("COPY ").append(SOURCE_DIR).append("/requirements.txt /tmp/vm-routes/requirements.txt\n");
             out.append("RUN [\"pip\", \"install\", \"--no-cache-dir\", \"-r\", \"/tmp/vm-routes/requirements.txt\"]\n");
         }

@@ -25,6 +25,16 @@ class VmConfigTest {
     }
 
     @Test
+    void pipIndex_mayNotCarryCredentials_forBuildArgumentsShowInTheImagesHistory() {
+        assertThat(VmConfig.fromEnvironment(Map.of("VM_PIP_INDEX_URL", "http://127.0.0.1:3141/simple/")).engine().pipIndexUrl())
+                .isEqualTo("http://127.0.0.1:3141/simple/");
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_PIP_INDEX_URL", "https://user:secret@pypi.example/simple/")))
+                .hasMessageContaining("VM_PIP_INDEX_URL: must not carry credentials").hasMessageNotContaining("secret@");
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_PIP_INDEX_URL", "ftp://mirror/simple/")))
+                .hasMessageContaining("VM_PIP_INDEX_URL");
+    }
+
+    @Test
     void deadlineAndSecretPrefix_haveTheirDefaults() {
         VmConfig config = VmConfig.fromEnvironment(Map.of());
         assertThat(config.requestDeadline()).isEqualTo(Duration.ofSeconds(25));

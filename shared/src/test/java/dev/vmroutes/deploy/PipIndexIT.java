@@ -1,0 +1,82 @@
+package dev.vmroutes.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.store.Deployment;
+import dev.vmroutes.testing.AgentRepo;
+import dev.vmroutes.testing.PackageIndex;
+import dev.vmroutes.testing.TestRoutes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real build step: the agent's requirements.txt names a package that pip downloads and installs
+ * from a package index on loopback (VM_PIP_INDEX_URL, reached through the build's host network).
+ * The index is slow, so the deploy outlasts a short budget: the wait ends empty (the route's 202),
+ * the record walks through its phases to running, and the log holds pip's output.
+ */
+class PipIndexIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final PackageIndex index = start();
+
+    @RegisterExtension
+    static final TestRoutes env = new TestRoutes().with("VM_BUILD_NETWORK", "host").with("VM_PIP_INDEX_URL", index.url());
+
+    static PackageIndex start() {
+        try {
+            return new PackageIndex(3_000);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        index.close();
+    }
+
+    @Test
+    void aDeployThatInstallsRequirements_outlastsTheBudget_andWalksThroughItsPhasesToRunning() throws Exception {
+        String agent = "with-requirements";
+        String main = "import greeting\nprint(greeting.hello(), flush=True)\n" + AgentRepo.HTTP_AGENT;
+        AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", main, "requirements.txt", PackageIndex.PACKAGE + "==1.0\n"));
+        env.git.serve(agent, repo.repository());
+        ObjectNode body = env.body(agent).put("repo_url", env.git.url(agent));
+        env.removeAfterwards(agent);
+
+        DeployJobs.Accepted accepted = env.routes.jobs().submit(env.routes.parser().parse(body), body);
+        assertThat(env.routes.jobs().await(accepted.deploymentId(), Duration.ofSeconds(2))).as("past the budget").isEmpty();
+        Set<String> statuses = new LinkedHashSet<>();
+        Results.Deployment seen;
+        long until = System.nanoTime() + 180_000_000_000L;
+        do {
+            seen = env.routes.agents().deployments().get(accepted.deploymentId());
+            statuses.add(seen.status());
+            Thread.sleep(100);
+        } while (Deployment.IN_PROGRESS.contains(seen.status()) && System.nanoTime() < until);
+        assertThat(seen.status()).isEqualTo("running");
+        assertThat(statuses).contains("building", "waiting_ready");
+        assertThat(List.copyOf(statuses).indexOf("building")).isLessThan(List.copyOf(statuses).indexOf("waiting_ready"));
+        assertThat(index.wheelsServed()).isPositive();
+
+        String log = env.routes.agents().deployments().log(accepted.deploymentId(), 0).log();
+        assertThat(log).contains("pip", "Successfully installed " + PackageIndex.PACKAGE + "-" + PackageIndex.VERSION);
+        JsonNode answer = JSON.readTree(env.routes.jobs().await(accepted.deploymentId(), Duration.ofSeconds(1)).orElseThrow());
+        assertThat(answer.get("ready").asBoolean()).isTrue();
+        // The index was the build's only: not in the image's environment.
+        var image = env.docker.inspectImageCmd(answer.get("image").asText()).exec();
+        assertThat(String.join(" ", image.getConfig().getEnv())).doesNotContain("PIP_INDEX_URL").doesNotContain(index.url());
+    }
+}
