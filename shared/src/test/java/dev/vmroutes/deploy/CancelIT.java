@@ -1,12 +1,9 @@
 package dev.vmroutes.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.store.Deployment;
-import dev.vmroutes.store.DeploymentRecords;
 import dev.vmroutes.testing.AgentRepo;
 import dev.vmroutes.testing.TestRoutes;
 import dev.vmroutes.testing.TricklingServer;
@@ -14,13 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,33 +31,18 @@ class CancelIT {
     @RegisterExtension
     static final TestRoutes env = new TestRoutes().with("VM_BUILD_NETWORK", "host");
 
-    record Job(String id, JsonNode body) {
-    }
-
-    static final List<Job> sent = new CopyOnWriteArrayList<>();
-
-    static DeployJobs jobs() {
-        return new DeployJobs(env.routes.deploy(), env.routes.parser(), new DeploymentRecords(env.store), Duration.ofMinutes(5),
-                Clock.systemUTC(), j -> (id, body) -> sent.add(new Job(id, body)));
-    }
-
-    static Job submit(DeployJobs jobs, ObjectNode body) {
-        env.removeAfterwards(body.get("agent_name").asText());
-        String id = jobs.submit(env.routes.parser().parse(body), body).deploymentId();
-        return sent.stream().filter(j -> j.id().equals(id)).findFirst().orElseThrow();
-    }
-
     @Test
     void aQueuedDeploy_cancelled_neverRuns_andFreesItsAgent() {
-        DeployJobs jobs = jobs();
-        Job job = submit(jobs, env.body("cancelled-in-queue"));
+        CapturedJobs captured = new CapturedJobs(env);
+        DeployJobs jobs = captured.jobs;
+        CapturedJobs.Job job = captured.submit(env.body("cancelled-in-queue"));
         assertThat(jobs.cancel(job.id()).status()).isEqualTo("cancelled");
         jobs.run(job.id(), job.body());
         assertThat(env.store.get(job.id()).orElseThrow().status()).isEqualTo("cancelled");
         assertThat(env.agentContainers("cancelled-in-queue")).isEmpty();
         VmException answer = catchThrowableOfType(VmException.class, () -> jobs.await(job.id(), Duration.ofSeconds(1)));
         assertThat(answer.kind()).isEqualTo(VmException.Kind.CONFLICT);
-        Job next = submit(jobs, env.body("cancelled-in-queue"));
+        CapturedJobs.Job next = captured.submit(env.body("cancelled-in-queue"));
         assertThat(jobs.cancel(next.id()).status()).isEqualTo("cancelled");
     }
 
@@ -76,8 +55,9 @@ class CancelIT {
             env.git.serve(agent, repo.repository());
             Set<String> containersBefore = containerIds();
             Set<String> danglingBefore = danglingImages();
-            DeployJobs jobs = jobs();
-            Job job = submit(jobs, env.body(agent).put("repo_url", env.git.url(agent)));
+            CapturedJobs captured = new CapturedJobs(env);
+            DeployJobs jobs = captured.jobs;
+            CapturedJobs.Job job = captured.submit(env.body(agent).put("repo_url", env.git.url(agent)));
             CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> jobs.run(job.id(), job.body()), Thread::startVirtualThread);
             DeadlinesIT.awaitTrue(() -> index.accepted() > 0, "pip reaching the index");
             assertThat(env.store.get(job.id()).orElseThrow().status()).isEqualTo("building");
@@ -95,8 +75,9 @@ class CancelIT {
 
     @Test
     void aDeployThatRan_cannotBeCancelled() {
-        DeployJobs jobs = jobs();
-        Job job = submit(jobs, env.body("already-ran"));
+        CapturedJobs captured = new CapturedJobs(env);
+        DeployJobs jobs = captured.jobs;
+        CapturedJobs.Job job = captured.submit(env.body("already-ran"));
         jobs.run(job.id(), job.body());
         VmException e = catchThrowableOfType(VmException.class, () -> jobs.cancel(job.id()));
         assertThat(e.kind()).isEqualTo(VmException.Kind.CONFLICT);

@@ -2,21 +2,16 @@ package dev.vmroutes.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.store.Deployment;
-import dev.vmroutes.store.DeploymentRecords;
 import dev.vmroutes.testing.AgentRepo;
 import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -32,29 +27,14 @@ class DeployJobsIT {
     @RegisterExtension
     static final TestRoutes env = new TestRoutes();
 
-    record Job(String id, JsonNode body) {
-    }
-
-    static final List<Job> sent = new CopyOnWriteArrayList<>();
-
-    static DeployJobs jobs() {
-        return new DeployJobs(env.routes.deploy(), env.routes.parser(), new DeploymentRecords(env.store), Duration.ofMinutes(5),
-                Clock.systemUTC(), j -> (id, body) -> sent.add(new Job(id, body)));
-    }
-
-    static Job submit(DeployJobs jobs, ObjectNode body) {
-        env.removeAfterwards(body.get("agent_name").asText());
-        String id = jobs.submit(env.routes.parser().parse(body), body).deploymentId();
-        return sent.stream().filter(j -> j.id().equals(id)).findFirst().orElseThrow();
-    }
-
     @Test
     void aJob_isQueuedUnderTheAgentsLock_runOnce_andItsAnswerIsOnTheRecord() throws Exception {
-        DeployJobs jobs = jobs();
-        Job job = submit(jobs, env.body("queued-agent"));
+        CapturedJobs captured = new CapturedJobs(env);
+        DeployJobs jobs = captured.jobs;
+        CapturedJobs.Job job = captured.submit(env.body("queued-agent"));
         assertThat(env.store.get(job.id()).orElseThrow().status()).isEqualTo("queued");
         assertThat(jobs.await(job.id(), Duration.ofMillis(300))).as("nothing runs it yet").isEmpty();
-        VmException locked = catchThrowableOfType(VmException.class, () -> submit(jobs, env.body("queued-agent")));
+        VmException locked = catchThrowableOfType(VmException.class, () -> captured.submit(env.body("queued-agent")));
         assertThat(locked.kind()).isEqualTo(VmException.Kind.CONFLICT);
         assertThat(locked.detail()).contains(job.id());
 
@@ -73,15 +53,16 @@ class DeployJobsIT {
         assertThat(env.store.get(job.id()).orElseThrow().version()).isEqualTo(version);
         assertThat(env.agentContainers("queued-agent")).hasSize(1);
         // The worker freed the agent.
-        Job next = submit(jobs, env.body("queued-agent").put("force", true));
+        CapturedJobs.Job next = captured.submit(env.body("queued-agent").put("force", true));
         jobs.run(next.id(), next.body());
         assertThat(jobs.await(next.id(), Duration.ofSeconds(5))).isPresent();
     }
 
     @Test
     void aJobThatFails_answersItsFailure_andTheRecordSaysWhereAndWhy() {
-        DeployJobs jobs = jobs();
-        Job job = submit(jobs, env.body("failing-job").put("branch", "nowhere"));
+        CapturedJobs captured = new CapturedJobs(env);
+        DeployJobs jobs = captured.jobs;
+        CapturedJobs.Job job = captured.submit(env.body("failing-job").put("branch", "nowhere"));
         jobs.run(job.id(), job.body());
         VmException e = catchThrowableOfType(VmException.class, () -> jobs.await(job.id(), Duration.ofSeconds(5)));
         assertThat(e.kind()).isEqualTo(VmException.Kind.DEPLOY_FAILED);
@@ -93,11 +74,12 @@ class DeployJobsIT {
 
     @Test
     void whileAJobRuns_theWaitEndsAtItsBudget_andTheRecordShowsItsPhase() throws Exception {
-        DeployJobs jobs = jobs();
+        CapturedJobs captured = new CapturedJobs(env);
+        DeployJobs jobs = captured.jobs;
         String agent = "slow-job";
         AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", "import time\ntime.sleep(3)\n" + AgentRepo.HTTP_AGENT));
         env.git.serve(agent, repo.repository());
-        Job job = submit(jobs, env.body(agent).put("repo_url", env.git.url(agent)));
+        CapturedJobs.Job job = captured.submit(env.body(agent).put("repo_url", env.git.url(agent)));
         CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> jobs.run(job.id(), job.body()), Thread::startVirtualThread);
         long start = System.nanoTime();
         assertThat(jobs.await(job.id(), Duration.ofSeconds(1))).isEmpty();
