@@ -57,7 +57,7 @@ public final class EngineErrors {
             }
             if (t instanceof SocketException) {
                 return Optional.of("the connection to the engine was closed (" + t.getMessage()
-                        + "); over TLS an engine that does not accept our client certificate closes it too");
+                        + "): the engine did not accept our client certificate, or the connection broke");
             }
             if (t instanceof IOException) {
                 return Optional.of("the connection to the engine broke (" + t.getClass().getSimpleName() + ": " + t.getMessage() + ")");

@@ -68,6 +68,9 @@ public final class ColdStartBench {
                         env, listEvent, Duration.ofMinutes(2)));
                 record("bare Spring Boot", millis, harness.coldStart(bareCp,
                         "dev.vmroutes.bench.bare.BareSpringFunction::handleRequest", env, listEvent, Duration.ofMinutes(2)));
+                record("plain sweep calls", millis, harness.coldStart(bareCp,
+                        "dev.vmroutes.bench.floor.PlainSweepFunction::handleRequest", env,
+                        Files.readAllBytes(ROOT.resolve("events/sweep.json")), Duration.ofMinutes(2)));
                 record("bare Spring + list calls", millis, harness.coldStart(bareCp,
                         "dev.vmroutes.bench.floor.BareSpringListFunction::handleRequest", env, listEvent, Duration.ofMinutes(2)));
                 for (var function : FUNCTIONS.entrySet()) {
