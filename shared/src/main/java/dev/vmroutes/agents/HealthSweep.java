@@ -39,7 +39,8 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
                           int concurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthSweep.class);
-    private static final Set<String> GONE_STATUSES = Set.of("removed", "replaced", "failed", "lost");
+    /** Deployments with no container of their own to look for: it is gone, or there never was one. */
+    private static final Set<String> GONE_STATUSES = Set.of("removed", "replaced", "failed", "lost", "cancelled", "unchanged");
 
     public Results.SweepSummary sweep() {
         long start = System.nanoTime();
@@ -96,7 +97,8 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
             if (seen.contains(d.containerName()) || GONE_STATUSES.contains(d.status())) continue;
             if (Deployment.IN_PROGRESS.contains(d.status()) && !d.createdAt().isBefore(staleBefore)) continue;
             // A deploy may have landed between the two reads: look again before calling it lost.
-            if (managed.containers().exists(d.containerName())) continue;
+            // A deploy still queued long past its time has no container name yet: its worker never came.
+            if (d.containerName() != null && managed.containers().exists(d.containerName())) continue;
             records.change(d.id(), r -> GONE_STATUSES.contains(r.status()) ? r : r.withStatus("lost", clock.instant()));
             lost++;
         }

@@ -159,6 +159,9 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
                     docker.removeContainerCmd(containerId).withRemoveVolumes(true).exec();
                 } catch (NotFoundException alreadyGone) {
                     // removed meanwhile
+                } catch (com.github.dockerjava.api.exception.ConflictException e) {
+                    // A deploy ended by this stop removes its container too: whoever is first, it goes.
+                    if (!String.valueOf(e.getMessage()).contains("already in progress")) throw e;
                 }
             }
         });

@@ -44,6 +44,9 @@ class CancelIT {
         assertThat(answer.kind()).isEqualTo(VmException.Kind.CONFLICT);
         CapturedJobs.Job next = captured.submit(env.body("cancelled-in-queue"));
         assertThat(jobs.cancel(next.id()).status()).isEqualTo("cancelled");
+        // A sweep leaves deployments that never had a container as they are.
+        env.routes.agents().sweep().sweep();
+        assertThat(env.store.get(next.id()).orElseThrow().status()).isEqualTo("cancelled");
     }
 
     @Test
