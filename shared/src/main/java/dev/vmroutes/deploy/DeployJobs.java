@@ -35,6 +35,7 @@ public final class DeployJobs {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final Duration POLL_EVERY = Duration.ofMillis(100);
+    private static final Duration FIRST_POLL = Duration.ofMillis(5);
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
     private static final Set<String> RUNNING_STEPS = Set.of("cloning", "building", "starting", "waiting_ready");
 
@@ -161,6 +162,8 @@ public final class DeployJobs {
      */
     public Optional<String> await(String deploymentId, Duration budget) {
         long until = System.nanoTime() + budget.toNanos();
+        // Soon at first (a deploy found unchanged answers in tens of milliseconds), then every POLL_EVERY.
+        Duration pause = FIRST_POLL;
         while (true) {
             Optional<Deployment> record = records.get(deploymentId);
             if (record.isPresent() && record.get().answerKind() != null) {
@@ -168,13 +171,14 @@ public final class DeployJobs {
                 if ("ok".equals(d.answerKind())) return Optional.of(d.answerBody());
                 throw new VmException(VmException.Kind.valueOf(d.answerKind()), d.answerBody(), null);
             }
-            if (System.nanoTime() + POLL_EVERY.toNanos() > until) return Optional.empty();
+            if (System.nanoTime() + pause.toNanos() > until) return Optional.empty();
             try {
-                Thread.sleep(POLL_EVERY);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Optional.empty();
             }
+            pause = pause.multipliedBy(2).compareTo(POLL_EVERY) < 0 ? pause.multipliedBy(2) : POLL_EVERY;
         }
     }
 
