@@ -72,6 +72,18 @@ class TemplateIT {
         }
     }
 
+    /** The routes the application serves, as {@code METHOD path}, from the controller's mappings. */
+    static Set<String> servedRoutes() {
+        Set<String> served = new HashSet<>();
+        String prefix = VmController.class.getAnnotation(RequestMapping.class).value()[0];
+        for (Method m : VmController.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
+            if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
+            if (m.isAnnotationPresent(DeleteMapping.class)) served.add("DELETE " + prefix + m.getAnnotation(DeleteMapping.class).value()[0]);
+        }
+        return served;
+    }
+
     @Test
     void template_validatesAgainstTheSamSchema() throws Exception {
         JsonNode schemaNode;
@@ -136,13 +148,7 @@ class TemplateIT {
                 jwtRoutes.add(r.getValue().at("/Properties/RouteKey").asText());
             }
         });
-        Set<String> served = new HashSet<>();
-        String prefix = VmController.class.getAnnotation(RequestMapping.class).value()[0];
-        for (Method m : VmController.class.getDeclaredMethods()) {
-            if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
-            if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
-            if (m.isAnnotationPresent(DeleteMapping.class)) served.add("DELETE " + prefix + m.getAnnotation(DeleteMapping.class).value()[0]);
-        }
+        Set<String> served = servedRoutes();
         assertThat(templateRoutes).isEqualTo(served).hasSize(13);
         assertThat(jwtRoutes).isEqualTo(served);
     }
@@ -187,13 +193,7 @@ class TemplateIT {
         Set<String> documented = new HashSet<>();
         document.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
                 .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + p.getKey())));
-        Set<String> served = new HashSet<>();
-        String prefix = VmController.class.getAnnotation(RequestMapping.class).value()[0];
-        for (Method m : VmController.class.getDeclaredMethods()) {
-            if (m.isAnnotationPresent(GetMapping.class)) served.add("GET " + prefix + m.getAnnotation(GetMapping.class).value()[0]);
-            if (m.isAnnotationPresent(PostMapping.class)) served.add("POST " + prefix + m.getAnnotation(PostMapping.class).value()[0]);
-            if (m.isAnnotationPresent(DeleteMapping.class)) served.add("DELETE " + prefix + m.getAnnotation(DeleteMapping.class).value()[0]);
-        }
+        Set<String> served = servedRoutes();
         assertThat(documented).isEqualTo(served);
         // Every schema it names exists: a dangling reference would make validation pass vacuously.
         for (String ref : document.findValuesAsText("$ref")) {

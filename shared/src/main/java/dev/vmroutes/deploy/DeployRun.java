@@ -28,7 +28,6 @@ final class DeployRun {
     private final List<Results.Phase> phases = new ArrayList<>();
     private String currentPhase = "clone";
     private Instant currentStart;
-    private final List<Deployment.PhaseTime> phaseTimes = new ArrayList<>();
     /** Called as each phase starts once the record is stored: so the record says what the deploy is doing. */
     private Consumer<DeployRun> onPhaseStart = run -> { };
     private String commit;
@@ -55,7 +54,6 @@ final class DeployRun {
         T result = work.get();
         Instant end = clock.instant();
         phases.add(new Results.Phase(name, start, end, (System.nanoTime() - startNanos) / 1_000_000));
-        phaseTimes.add(new Deployment.PhaseTime(name, start, end));
         currentStart = null;
         return result;
     }
@@ -66,7 +64,8 @@ final class DeployRun {
 
     /** The phases so far for the record: the one under way ends at {@code openEndsAt} (null: it has not ended). */
     List<Deployment.PhaseTime> phaseTimes(Instant openEndsAt) {
-        List<Deployment.PhaseTime> times = new ArrayList<>(phaseTimes);
+        List<Deployment.PhaseTime> times = new ArrayList<>(phases.stream()
+                .map(p -> new Deployment.PhaseTime(p.phase(), p.startedAt(), p.endedAt())).toList());
         if (currentStart != null) times.add(new Deployment.PhaseTime(currentPhase, currentStart, openEndsAt));
         return times;
     }
