@@ -47,6 +47,7 @@ public class ApiErrors {
             case CONFLICT -> HttpStatus.CONFLICT;
             case DEPLOY_FAILED -> HttpStatus.BAD_GATEWAY;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
         };
     }
 

@@ -34,7 +34,7 @@ public class LocalSweep {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         timer.scheduleWithFixedDelay(() -> {
             try {
-                LOG.info("health sweep: {}", routes.get().agents().sweep().sweep());
+                LOG.info("health sweep: {}", routes.get().sweep());
             } catch (RuntimeException e) {
                 LOG.warn("health sweep failed: {}", Redactor.describe(e));
             }

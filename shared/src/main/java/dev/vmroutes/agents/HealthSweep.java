@@ -43,6 +43,11 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
     private static final Set<String> GONE_STATUSES = Set.of("removed", "replaced", "failed", "lost", "cancelled", "unchanged");
 
     public Results.SweepSummary sweep() {
+        return sweep(0);
+    }
+
+    /** @param abandoned how many deployments under way were ended as abandoned before this sweep (see the deploy jobs) */
+    public Results.SweepSummary sweep(int abandoned) {
         long start = System.nanoTime();
         ManagedAgents.Snapshot snapshot = managed.read();
         Map<String, Integer> outcomes = new ConcurrentHashMap<>();
@@ -84,7 +89,8 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
         records.recordProbes(probes);
         int lost = markLost(snapshot.records().values(), seen);
         long durationMs = (System.nanoTime() - start) / 1_000_000;
-        var summary = new Results.SweepSummary(snapshot.containers().size(), new TreeMap<>(outcomes), lost, unrecorded, durationMs);
+        var summary = new Results.SweepSummary(snapshot.containers().size(), new TreeMap<>(outcomes), lost, unrecorded, abandoned,
+                durationMs);
         metrics.accept(Metrics.sweepLine(summary, clock.instant()));
         return summary;
     }

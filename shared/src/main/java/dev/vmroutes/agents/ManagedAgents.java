@@ -29,7 +29,7 @@ record ManagedAgents(AgentContainers containers, DeploymentRecords records) {
 
     private Map<String, Deployment> recordsByContainerName() {
         Map<String, Deployment> byName = new LinkedHashMap<>();
-        for (Deployment d : records.list()) {
+        for (Deployment d : records.live()) {
             byName.merge(d.containerName(), d, (a, b) -> a.createdAt().isAfter(b.createdAt()) ? a : b);
         }
         return byName;

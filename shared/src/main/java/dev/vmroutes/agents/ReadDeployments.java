@@ -9,13 +9,16 @@ import dev.vmroutes.store.DeploymentRecords;
 /** Deployments as their records tell them: one by id (read consistently), or an agent's newest first through its index. */
 public record ReadDeployments(DeploymentRecords records, BuildLogs buildLogs) {
 
+    /** What a queued deployment's {@code detail} says. */
+    static final String WAITING = "waiting for a build slot: a worker takes it once one of the deploys building now ends";
+
     public Results.Deployment get(String deploymentId) {
         return records.get(deploymentId).map(ReadDeployments::view)
                 .orElseThrow(() -> VmException.notFound("deployment " + deploymentId + " not found"));
     }
 
     public Results.Deployments history(String agentName, int limit) {
-        return new Results.Deployments(records.ofAgent(agentName).stream().limit(limit).map(ReadDeployments::view).toList());
+        return new Results.Deployments(records.ofAgent(agentName, limit).stream().map(ReadDeployments::view).toList());
     }
 
     /**
@@ -39,7 +42,7 @@ public record ReadDeployments(DeploymentRecords records, BuildLogs buildLogs) {
         return new Results.Deployment(d.id(), d.agentName(), d.status(),
                 d.phases().stream().map(p -> new Results.PhaseTime(p.phase(), p.startedAt(), p.endedAt())).toList(),
                 d.repoUrl(), d.branch(), d.commitSha(), d.image(), d.imageReused(), d.containerName(), d.containerId(),
-                d.ports(), d.failurePhase(), d.failureReason(), d.rollbackOf(), d.replacedBy(), d.readyAt(), d.createdAt(),
+                d.ports(), d.failurePhase(), "queued".equals(d.status()) ? WAITING : d.failureReason(), d.rollbackOf(), d.replacedBy(), d.readyAt(), d.createdAt(),
                 d.updatedAt());
     }
 }

@@ -66,8 +66,9 @@ public final class Results {
     public record Probe(Integer statusCode, Object response, String error, String url) {
     }
 
+    /** What a sweep found: containers checked and their outcomes, records lost, containers without a record, and deployments it ended as abandoned. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded,
+    public record SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded, int abandoned,
             long durationMs) {
     }
 

@@ -14,7 +14,9 @@ public class VmException extends RuntimeException {
         /** A deploy failed in a named phase (clone, build, start, ready). */
         DEPLOY_FAILED,
         /** The Docker engine, the table or the secret store could not be reached. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The request is well formed but larger than what carries or stores it; the detail names the field. */
+        TOO_LARGE
     }
 
     private final Kind kind;
@@ -47,6 +49,10 @@ public class VmException extends RuntimeException {
 
     public static VmException deployFailed(String phase, String reason) {
         return new VmException(Kind.DEPLOY_FAILED, "deployment_failed: " + phase + ": " + reason, null);
+    }
+
+    public static VmException tooLarge(String field, String problem) {
+        return new VmException(Kind.TOO_LARGE, field + ": " + problem, null);
     }
 
     /** What could not be reached, and why. */

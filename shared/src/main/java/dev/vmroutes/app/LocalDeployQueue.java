@@ -1,32 +1,64 @@
 package dev.vmroutes.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmroutes.api.Deadline;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.VmException;
 import dev.vmroutes.deploy.DeployJobs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** The local server's queue: a bounded pool of workers in this process, each deploy with the worker's deadline. */
+/**
+ * The local server's queue: at most {@code maxBuilds} deploys run at once in this process, each
+ * with the worker's deadline; the others wait their turn. A job whose worker could not reach the
+ * table is tried again later, as SQS would deliver it again; the sweep ends one that never runs.
+ */
 final class LocalDeployQueue implements DeployJobs.Queue, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDeployQueue.class);
+    private static final int ATTEMPTS = 5;
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
     private final DeployJobs jobs;
     private final Duration deadline;
-    private final ExecutorService workers;
+    private final ScheduledExecutorService workers;
 
-    LocalDeployQueue(DeployJobs jobs, int workers, Duration deadline) {
+    LocalDeployQueue(DeployJobs jobs, int maxBuilds, Duration deadline) {
         this.jobs = jobs;
         this.deadline = deadline;
-        this.workers = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().name("deploy-worker-", 1).factory());
+        this.workers = Executors.newScheduledThreadPool(maxBuilds, Thread.ofPlatform().daemon().name("deploy-worker-", 1).factory());
     }
 
     @Override
-    public void send(String deploymentId, JsonNode requestBody) {
-        workers.execute(() -> Deadline.run(deadline, VmRoutes.AFTER_DEADLINE, () -> {
-            jobs.run(deploymentId, requestBody);
-            return null;
-        }));
+    public void send(String deploymentId, ObjectNode carried) {
+        workers.execute(() -> run(deploymentId, carried, 1));
+    }
+
+    private void run(String deploymentId, ObjectNode carried, int attempt) {
+        try {
+            Deadline.run(deadline, VmRoutes.AFTER_DEADLINE, () -> {
+                jobs.run(deploymentId, carried);
+                return null;
+            });
+        } catch (VmException e) {
+            if (e.kind() != VmException.Kind.UNAVAILABLE || attempt == ATTEMPTS) {
+                LOG.error("deployment {} was not run: {}", deploymentId, Redactor.describe(e));
+                return;
+            }
+            LOG.warn("deployment {} goes back to the queue (attempt {}): {}", deploymentId, attempt, Redactor.describe(e));
+            workers.schedule(() -> run(deploymentId, carried, attempt + 1), RETRY_AFTER.toMillis() * attempt, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Without a size limit of its own: as large as SQS's, so a deploy refused on AWS is refused here too. */
+    @Override
+    public int maxMessageBytes() {
+        return SqsDeployQueue.MAX_MESSAGE_BYTES;
     }
 
     @Override

@@ -1,28 +1,34 @@
 package dev.vmroutes.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.deploy.DeployJobs;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The deploy queue on AWS: one SQS message per deploy ({@code {"deployment_id", "request"}}),
- * for the worker function. The queue is encrypted at rest; the message is deleted once the worker
- * has run, so an inline token lives no longer than its job.
+ * The deploy queue on AWS: one SQS message per deploy ({@code {"deployment_id", "carried"}}),
+ * for the worker function. The message carries only what is never stored in the table (inline
+ * credentials, environment values); the queue is encrypted at rest, and the message is deleted
+ * once the worker has run, so a token lives no longer than its job.
  */
-record SqsDeployQueue(SqsClient sqs, String queueUrl) implements DeployJobs.Queue {
+public record SqsDeployQueue(SqsClient sqs, String queueUrl) implements DeployJobs.Queue {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** SQS's largest message (256 KiB); the template's queue allows it. */
+    public static final int MAX_MESSAGE_BYTES = 262_144;
 
     @Override
-    public void send(String deploymentId, JsonNode requestBody) {
-        String message = JSON.createObjectNode().put("deployment_id", deploymentId).set("request", requestBody).toString();
+    public void send(String deploymentId, ObjectNode carried) {
+        String message = DeployJobs.Queue.message(deploymentId, carried);
         try {
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message));
         } catch (SdkException e) {
             throw VmException.unavailable("the deploy queue", e.getClass().getSimpleName(), e);
         }
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return MAX_MESSAGE_BYTES;
     }
 }

@@ -10,6 +10,8 @@ import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.api.SecretReferences;
 import dev.vmroutes.config.VmConfig;
 import dev.vmroutes.deploy.DeployJobs;
+import dev.vmroutes.deploy.DeployLock;
+import dev.vmroutes.docker.LazyDockerClient;
 import dev.vmroutes.deploy.DeployPipeline;
 import dev.vmroutes.deploy.Rollback;
 import dev.vmroutes.deploy.Stages;
@@ -56,9 +58,10 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
     }
 
     public static VmRoutes create(VmConfig config, Function<String, String> secrets, Consumer<String> metrics) {
-        DockerSettings settings = DockerSettings.resolve(config.engine(), secrets);
-        DockerClient docker = DockerClients.create(settings);
-        DockerClient buildDocker = DockerClients.create(settings, settings.buildTimeout());
+        // The engine's TLS material is read on the first engine call, never by a function that makes none.
+        Supplier<DockerSettings> settings = memoized(() -> DockerSettings.resolve(config.engine(), secrets));
+        DockerClient docker = LazyDockerClient.of(() -> DockerClients.create(settings.get()));
+        DockerClient buildDocker = LazyDockerClient.of(() -> DockerClients.create(settings.get(), config.engine().buildTimeout()));
         DeploymentStore store;
         BuildLogs buildLogs;
         try {
@@ -71,25 +74,24 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         }
         Clock clock = Clock.systemUTC();
         DeploymentRecords records = new DeploymentRecords(store);
-        AgentContainers containers = new AgentContainers(docker, settings.publishAddress());
+        AgentContainers containers = new AgentContainers(docker, config.engine().publishAddress());
         HttpProbe probe = new HttpProbe(Duration.ofSeconds(2), config.probeTimeout());
         DeployRequestParser parser = new DeployRequestParser(
                 new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits(),
                 new SecretReferences(config.secretPrefix(), config.engine().tlsSecret()));
         ContainerLogs logs = new ContainerLogs(docker, Duration.ofSeconds(10));
+        VmConfig.Deploys deploys = config.deploys();
+        DeployLock lock = new DeployLock(records, deploys.queueTimeout(), deploys.lockLease(), clock);
         Stages stages = new Stages(secrets, records, buildLogs,
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
-                new Images(docker, buildDocker, settings.buildTimeout(), config.engine().buildNetwork(),
+                new Images(docker, buildDocker, config.engine().buildTimeout(), config.engine().buildNetwork(),
                         config.engine().pipIndexUrl()), containers, logs, probe, config.readyTimeout(),
-                config.keepImages(), config.gitTimeout().plus(settings.buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
-                metrics, clock);
+                config.keepImages(), lock, metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),
-                settings.buildTimeout(), clock, metrics);
+                config.engine().buildTimeout(), clock, metrics);
         DeployPipeline deploy = new DeployPipeline(stages);
-        VmConfig.Deploys deploys = config.deploys();
-        // The agent's lock outlives the deploy route: a worker holds it for up to its deadline.
-        DeployJobs jobs = new DeployJobs(deploy, parser, records, deploys.workerDeadline().plusMinutes(2), clock,
-                deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.workers(), deploys.workerDeadline())
+        DeployJobs jobs = new DeployJobs(deploy, parser, records, lock, containers, deploys.workerDeadline(), clock,
+                deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.maxBuilds(), deploys.workerDeadline())
                         : j -> new SqsDeployQueue(AwsClients.sqs(config), deploys.queueUrl()));
         return new VmRoutes(config, docker, buildDocker, store, parser, deploy, jobs, new Rollback(stages, config.containerLimits()),
                 agents, new Batches(deploy, agents.stop(), config.batchConcurrency()));
@@ -117,7 +119,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         if (config.tableName() == null) {
             return new EmbeddedDeploymentStore(config.dataDir().resolve("deployments.mv.db"));
         }
-        DynamoDeploymentStore dynamo = new DynamoDeploymentStore(AwsClients.dynamo(config), config.tableName());
+        DynamoDeploymentStore dynamo = new DynamoDeploymentStore(AwsClients.dynamo(config), config.tableName(),
+                config.deploys().retention());
         if (!config.onLambda()) dynamo.createTableIfMissing();
         return dynamo;
     }
@@ -135,16 +138,32 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 LOG.warn("warm-up could not read the deployment table: {}", Redactor.describe(e));
             }
         });
-        try {
-            docker.pingCmd().exec();
-        } catch (RuntimeException e) {
-            LOG.warn("warm-up could not reach the Docker engine: {}", Redactor.describe(e));
+        if (config.engine().reachable()) {
+            try {
+                docker.pingCmd().exec();
+            } catch (RuntimeException e) {
+                LOG.warn("warm-up could not reach the Docker engine: {}", Redactor.describe(e));
+            }
         }
         try {
             table.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The scheduled sweep: first ends the deployments under way that nobody runs any more (and
+     * removes what they made), then probes every managed container.
+     */
+    public dev.vmroutes.api.Results.SweepSummary sweep() {
+        int abandoned = 0;
+        try {
+            abandoned = jobs.endAbandoned();
+        } catch (RuntimeException e) {
+            LOG.warn("could not end abandoned deployments: {}", Redactor.describe(e));
+        }
+        return agents.sweep().sweep(abandoned);
     }
 
     /**
@@ -164,6 +183,17 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         closeQuietly(buildDocker);
         if (store instanceof AutoCloseable closeable) closeQuietly(closeable);
         if (agents.deployments().buildLogs() instanceof AutoCloseable closeable) closeQuietly(closeable);
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> make) {
+        Object[] made = new Object[1];
+        return () -> {
+            synchronized (made) {
+                if (made[0] == null) made[0] = make.get();
+                @SuppressWarnings("unchecked") T value = (T) made[0];
+                return value;
+            }
+        };
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -55,10 +55,15 @@ public record VmConfig(
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
-     * @param queueUrl       the SQS queue of the worker function; null: a pool of {@code workers} in this process
+     * @param queueUrl       the SQS queue of the worker function; null: a pool of {@code maxBuilds} workers in this process
+     * @param maxBuilds      how many deploys run at once (on AWS the worker's event source caps its concurrency to the same)
      * @param workerDeadline a worker's deadline for one deploy (below the worker function's timeout)
+     * @param queueTimeout   how long a queued deploy holds its agent waiting for a worker before it is ended
+     * @param lockLease      a running deploy's lease on its agent's lock, renewed every third of it
+     * @param retention      how long a record nothing needs any more is kept (the table's TTL removes it after)
      */
-    public record Deploys(Duration syncBudget, String queueUrl, int workers, Duration workerDeadline) {
+    public record Deploys(Duration syncBudget, String queueUrl, int maxBuilds, Duration workerDeadline, Duration queueTimeout,
+                          Duration lockLease, Duration retention) {
     }
 
     /**
@@ -73,6 +78,11 @@ public record VmConfig(
     public record Engine(URI host, boolean tlsVerify, Path certPath, String tlsSecret, String tlsPems, String publishAddress,
                          Duration connectTimeout, Duration responseTimeout, Duration buildTimeout, String buildNetwork,
                          String pipIndexUrl) {
+
+        /** Whether this process is given a way to reach the engine: a function without the engine's secret is given none. */
+        public boolean reachable() {
+            return !"tcp".equals(host.getScheme()) || tlsSecret != null || tlsPems != null || tlsVerify;
+        }
     }
 
     public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
@@ -127,7 +137,9 @@ public record VmConfig(
                 read.seconds("VM_REQUEST_DEADLINE_SECONDS", 25),
                 read.text("VM_SECRET_PREFIX", null),
                 new Deploys(read.seconds("VM_SYNC_BUDGET_SECONDS", 25), read.text("VM_DEPLOY_QUEUE_URL", null),
-                        (int) read.whole("VM_DEPLOY_WORKERS", 4, 1), read.seconds("VM_WORKER_DEADLINE_SECONDS", 840)),
+                        (int) read.whole("VM_MAX_CONCURRENT_BUILDS", 4, 1), read.seconds("VM_WORKER_DEADLINE_SECONDS", 840),
+                        read.seconds("VM_QUEUE_TIMEOUT_SECONDS", 3600), read.seconds("VM_LOCK_LEASE_SECONDS", 60),
+                        Duration.ofDays(read.whole("VM_RECORD_RETENTION_DAYS", 90, 1))),
                 read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"));
         String bindProblem = listenProblem(bind, token, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);

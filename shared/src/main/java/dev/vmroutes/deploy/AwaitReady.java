@@ -20,17 +20,24 @@ record AwaitReady(AgentContainers containers, HttpProbe probe, Duration timeout)
 
     private static final Duration PROBE_EVERY = Duration.ofMillis(10);
     private static final Duration INSPECT_EVERY = Duration.ofMillis(50);
+    private static final Duration CANCEL_CHECK_EVERY = Duration.ofMillis(500);
 
     /** The container's state when the wait ended, whether it was ready, and if not, why. */
     record Readiness(InspectContainerResponse state, boolean ready, String reason) {
     }
 
-    Readiness await(String containerId, int port) {
+    /** @param cancelled asked every half second: a cancel ends the wait within a second */
+    Readiness await(String containerId, int port, java.util.function.BooleanSupplier cancelled) {
         Duration limit = Deadline.cap(timeout);
         long deadline = System.nanoTime() + limit.toNanos();
         InspectContainerResponse state = containers.inspect(containerId);
         long nextInspect = System.nanoTime() + INSPECT_EVERY.toNanos();
+        long nextCancelCheck = System.nanoTime() + CANCEL_CHECK_EVERY.toNanos();
         while (Boolean.TRUE.equals(state.getState().getRunning()) && System.nanoTime() < deadline) {
+            if (System.nanoTime() > nextCancelCheck) {
+                if (cancelled.getAsBoolean()) throw new dev.vmroutes.docker.Images.BuildCancelledException();
+                nextCancelCheck = System.nanoTime() + CANCEL_CHECK_EVERY.toNanos();
+            }
             String health = state.getState().getHealth() == null ? null : state.getState().getHealth().getStatus();
             if ("healthy".equals(health)) return new Readiness(state, true, null);
             if ("unhealthy".equals(health)) return new Readiness(state, false, "its HEALTHCHECK reports it unhealthy");

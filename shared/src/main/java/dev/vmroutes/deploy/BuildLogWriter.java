@@ -33,8 +33,9 @@ final class BuildLogWriter implements Consumer<String> {
 
     @Override
     public synchronized void accept(String line) {
-        String kept = line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + " …" : line;
-        buffer.append(redactor.redact(kept)).append('\n');
+        // Redacted whole before any cut, so a secret that straddles the cut leaves no part of itself.
+        String redacted = redactor.redact(line);
+        buffer.append(redacted.length() > MAX_LINE ? redacted.substring(0, MAX_LINE) + " …" : redacted).append('\n');
         if (buffer.length() >= BuildLogs.CHUNK_CHARS || System.nanoTime() - lastFlush >= FLUSH_EVERY_NANOS) flush();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.DeployRequestParser;
@@ -15,19 +16,28 @@ import dev.vmroutes.store.DeploymentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmroutes.docker.AgentContainers;
+
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Deploys that outlive the request. The route records the deployment ({@code queued}) under the
- * agent's lock and hands it to a worker: a queue on Lambda, a bounded pool on the local server.
- * The worker claims the record (a redelivered job finds it claimed and does nothing), runs the
- * pipeline, writes what the deploy answered into the record and frees the agent. The route waits
- * on the record, not on the build, for at most its budget: synchronous and asynchronous deploys
- * run the same code.
+ * Deploys that outlive the request. The route takes the agent's lock for the deployment, records
+ * it {@code queued} with its request (less what is never stored) and hands it to a worker: a queue
+ * on Lambda, a bounded pool on the local server. The worker takes the lock over, claims the record
+ * (a redelivered job finds it claimed and does nothing), runs the pipeline under a renewed lease,
+ * writes what the deploy answered into the record and frees the agent. The route waits on the
+ * record, not on the build, for at most its budget: synchronous and asynchronous deploys run the
+ * same code. Every record reaches an end: a job whose worker could not reach the table goes back to
+ * the queue; one that reached the dead-letter queue, or whose worker died, is ended by
+ * {@link #deadLettered} or {@link #endAbandoned}.
  */
 public final class DeployJobs {
 
@@ -38,10 +48,26 @@ public final class DeployJobs {
     private static final Duration FIRST_POLL = Duration.ofMillis(5);
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
     private static final Set<String> RUNNING_STEPS = Set.of("cloning", "building", "starting", "waiting_ready");
+    /** Fields of a deploy request never written to the table: they travel in the queue's message only. */
+    static final List<String> NEVER_STORED = List.of("auth_token", "environment");
+    /** The most a record keeps of a request (the rest of the item holds its progress and answer, within DynamoDB's 400 KB). */
+    static final int MAX_STORED_REQUEST_BYTES = 64 * 1024;
+    private static final Map<String, String> PHASE_OF_STATUS = Map.of("queued", "queue", "cloning", "clone", "building", "build",
+            "starting", "start", "waiting_ready", "ready", "cancelling", "cancel");
 
-    /** Where accepted deploys go: the request travels as its body (an inline token with it, so only through encrypted channels). */
+    /** Where accepted deploys go: the deployment's id and what is never stored, through encrypted channels only. */
     public interface Queue {
-        void send(String deploymentId, JsonNode requestBody);
+        void send(String deploymentId, ObjectNode carried);
+
+        /** The largest message this queue takes, in bytes. */
+        int maxMessageBytes();
+
+        /** The message {@link #send} sends: what must fit in {@link #maxMessageBytes}. */
+        static String message(String deploymentId, ObjectNode carried) {
+            ObjectNode message = JSON.createObjectNode().put("deployment_id", deploymentId);
+            if (!carried.isEmpty()) message.set("carried", carried);
+            return message.toString();
+        }
     }
 
     /** A deploy accepted and not finished yet: where to watch it. */
@@ -51,17 +77,24 @@ public final class DeployJobs {
     private final DeployPipeline pipeline;
     private final DeployRequestParser parser;
     private final DeploymentRecords records;
-    private final Duration lockFor;
+    private final DeployLock lock;
+    private final AgentContainers containers;
+    private final Duration workerDeadline;
     private final Clock clock;
     private final Queue queue;
 
-    /** @param queue made from these jobs (a local pool calls {@link #run} itself) */
-    public DeployJobs(DeployPipeline pipeline, DeployRequestParser parser, DeploymentRecords records, Duration lockFor, Clock clock,
-                      Function<DeployJobs, Queue> queue) {
+    /**
+     * @param workerDeadline how long a worker may run one deploy
+     * @param queue          made from these jobs (a local pool calls {@link #run} itself)
+     */
+    public DeployJobs(DeployPipeline pipeline, DeployRequestParser parser, DeploymentRecords records, DeployLock lock,
+                      AgentContainers containers, Duration workerDeadline, Clock clock, Function<DeployJobs, Queue> queue) {
         this.pipeline = pipeline;
         this.parser = parser;
         this.records = records;
-        this.lockFor = lockFor;
+        this.lock = lock;
+        this.containers = containers;
+        this.workerDeadline = workerDeadline;
         this.clock = clock;
         this.queue = queue.apply(this);
     }
@@ -70,50 +103,164 @@ public final class DeployJobs {
         return queue;
     }
 
-    /** Takes the agent's lock (409 naming the deploy that holds it), records the deployment as queued, and queues it. */
+    /**
+     * Takes the agent's lock (409 naming the deploy that holds it), records the deployment as
+     * queued, and queues it. A request whose message or record would not fit answers 413 naming
+     * the field, before anything is made; a queue that refuses the message leaves the record
+     * {@code failed} (phase {@code queue}) and the agent free.
+     */
     public Accepted submit(DeployRequest request, JsonNode body) {
+        ObjectNode stored = body.deepCopy();
+        ObjectNode carried = JSON.createObjectNode();
+        for (String field : NEVER_STORED) {
+            if (stored.has(field)) carried.set(field, stored.remove(field));
+        }
         String id = RecordDeployment.newId();
+        checkFits(carried, Queue.message(id, carried).getBytes(StandardCharsets.UTF_8).length, queue.maxMessageBytes(),
+                "the deploy queue's message");
+        checkFits(stored, stored.toString().getBytes(StandardCharsets.UTF_8).length, MAX_STORED_REQUEST_BYTES, "the deployment's record");
         String agent = request.agentName();
-        records.lockAgent(agent, id, clock.instant().plus(lockFor), clock.instant());
+        lock.takeForQueue(agent, id);
+        Instant now = clock.instant();
         try {
-            records.create(Deployment.queued(id, agent, request.repoUrl().url(), request.branch(), clock.instant()));
-            queue.send(id, body);
+            records.create(Deployment.queued(id, agent, request.repoUrl().url(), request.branch(), stored.toString(),
+                    now.plus(lock.queuedFor()), now));
+        } catch (RuntimeException e) {
+            lock.release(agent, id);
+            throw e;
+        }
+        try {
+            queue.send(id, carried);
             return new Accepted(id, agent, "queued");
         } catch (RuntimeException e) {
-            records.change(id, r -> r.failed("queued", "could not be queued: " + Redactor.describe(e), null, clock.instant()));
-            records.unlockAgent(agent, id);
+            String reason = "could not be queued: " + Redactor.describe(e);
+            records.change(id, r -> r.failed("queue", reason, null, clock.instant())
+                    .answered(VmException.Kind.UNAVAILABLE.name(), reason, clock.instant()));
+            lock.release(agent, id);
             throw e;
         }
     }
 
-    /** The worker's part; it never throws, so a queue never redelivers a job that ran. */
-    public void run(String deploymentId, JsonNode body) {
+    /** 413 naming the largest field of {@code fields} when {@code size} is over {@code limit}. */
+    private static void checkFits(ObjectNode fields, int size, int limit, String where) {
+        if (size <= limit) return;
+        String largest = "body";
+        int largestSize = -1;
+        for (var field : (Iterable<Map.Entry<String, JsonNode>>) fields::fields) {
+            int fieldSize = field.getValue().toString().length();
+            if (fieldSize > largestSize) {
+                largest = field.getKey();
+                largestSize = fieldSize;
+            }
+        }
+        throw VmException.tooLarge(largest, "the request needs " + size + " bytes in " + where + ", which holds at most " + limit);
+    }
+
+    /**
+     * The worker's part. A job whose record cannot be read or claimed because the table fails
+     * throws {@link VmException.Kind#UNAVAILABLE}: the queue must deliver it again. Once claimed it
+     * never throws: what went wrong is in the record.
+     *
+     * @param carried what the message carried beside the id (inline credentials, environment values)
+     */
+    public void run(String deploymentId, JsonNode carried) {
         Optional<Deployment> queued = records.get(deploymentId);
         if (queued.isEmpty() || !"queued".equals(queued.get().status())) {
             LOG.info("deployment {} is not queued ({}): nothing to do", deploymentId, queued.map(Deployment::status).orElse("unknown"));
             return;
         }
-        Deployment claimed;
-        try {
-            claimed = records.update(queued.get().claimed(clock.instant()));
-        } catch (DeploymentStore.ConflictingWriteException takenMeanwhile) {
-            LOG.info("deployment {} was claimed by another worker", deploymentId);
+        String agent = queued.get().agentName();
+        Optional<DeployLock.Lease> taken = lock.takeOver(agent, deploymentId);
+        if (taken.isEmpty()) {
+            String reason = "agent " + agent + "'s deploy lock was taken by deployment " + lock.holder(agent).orElse("(gone)")
+                    + " while this deploy waited in the queue past " + queued.get().deadlineAt() + "; it ran nothing";
+            LOG.warn("deployment {}: {}", deploymentId, reason);
+            records.change(deploymentId, r -> "queued".equals(r.status())
+                    ? r.failed("queue", reason, null, clock.instant()).answered(VmException.Kind.CONFLICT.name(), reason, clock.instant()) : r);
             return;
         }
-        String agent = claimed.agentName();
+        DeployLock.Lease lease = taken.get();
+        Deployment claimed;
         try {
-            String result = json(pipeline.deployClaimed(parser.parse(body), claimed));
+            claimed = records.update(queued.get().claimed(clock.instant().plus(workerDeadline).plus(Duration.ofMinutes(1)), clock.instant()));
+        } catch (DeploymentStore.ConflictingWriteException takenMeanwhile) {
+            LOG.info("deployment {} was claimed by another worker", deploymentId);
+            lease.abandon();
+            return;
+        } catch (RuntimeException tableFailing) {
+            lease.abandon();
+            throw tableFailing;
+        }
+        try (lease) {
+            String result = json(pipeline.deployClaimed(parser.parse(request(queued.get(), carried)), claimed, lease));
             records.change(deploymentId, r -> r.answered("ok", result, clock.instant()));
         } catch (RuntimeException e) {
             VmException failure = e instanceof VmException v ? v
                     : VmException.deployFailed("deploy", Redactor.describe(e));
             LOG.warn("deployment {} answered {}: {}", deploymentId, failure.kind(), failure.detail());
-            records.change(deploymentId, r -> (Deployment.IN_PROGRESS.contains(r.status())
-                    ? r.failed("clone", failure.detail(), r.commitSha(), clock.instant()) : r)
+            records.change(deploymentId, r -> (r.inProgress() ? r.failed(phaseOf(r), failure.detail(), r.commitSha(), clock.instant()) : r)
                     .answered(failure.kind().name(), failure.detail(), clock.instant()));
-        } finally {
-            records.unlockAgent(agent, deploymentId);
         }
+    }
+
+    /** The request as queued: the stored fields and what the message carried. */
+    private static JsonNode request(Deployment queued, JsonNode carried) {
+        try {
+            ObjectNode body = (ObjectNode) JSON.readTree(queued.request() == null ? "{}" : queued.request());
+            if (carried != null) carried.fields().forEachRemaining(f -> body.set(f.getKey(), f.getValue()));
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("deployment " + queued.id() + " holds a request that is not JSON", e);
+        }
+    }
+
+    /** The phase a record under way is in: the one its status names, else the last it began. */
+    private static String phaseOf(Deployment d) {
+        String phase = PHASE_OF_STATUS.get(d.status());
+        if (phase != null && !"cancel".equals(phase)) return phase;
+        return d.phases().isEmpty() ? "queue" : d.phases().get(d.phases().size() - 1).phase();
+    }
+
+    /**
+     * A job the queue gave up on after {@code receives} deliveries: its deployment, if still under
+     * way, ends {@code failed} with that reason, what it made is removed and the agent freed.
+     */
+    public void deadLettered(String deploymentId, int receives) {
+        records.get(deploymentId).filter(Deployment::inProgress).ifPresent(d -> end(d,
+                "its deploy job failed " + receives + " times and was moved to the dead-letter queue"));
+    }
+
+    /**
+     * Ends the deployments under way that nobody runs any more: queued past their time, or whose
+     * worker stopped renewing its lease (it died or timed out), or past their deadline. Returns how many.
+     */
+    public int endAbandoned() {
+        int ended = 0;
+        Instant now = clock.instant();
+        for (Deployment d : records.inProgress()) {
+            Optional<DeploymentStore.Lock> held = records.readLock(d.agentName());
+            boolean leased = held.isPresent() && held.get().holder().equals(d.id()) && held.get().expiresAt().isAfter(now);
+            boolean late = d.deadlineAt() != null && d.deadlineAt().isBefore(now);
+            if (leased && !late) continue;
+            String reason = late ? "it did not finish by its deadline (" + d.deadlineAt() + ")"
+                    : "queued".equals(d.status()) ? "no worker took it while it held the agent (the queue may have kept it past its time)"
+                    : "its worker stopped while it was " + d.status() + " (the lease on agent " + d.agentName()
+                    + "'s lock ran out" + held.map(l -> " at " + l.expiresAt()).orElse("") + ")";
+            end(d, reason);
+            ended++;
+        }
+        return ended;
+    }
+
+    private void end(Deployment d, String reason) {
+        LOG.warn("deployment {} of agent {} ended: {}", d.id(), d.agentName(), reason);
+        Instant now = clock.instant();
+        records.change(d.id(), r -> !r.inProgress() ? r : "cancelling".equals(r.status())
+                ? r.cancelled(now).answered(VmException.Kind.CONFLICT.name(), "deployment " + r.id() + " was cancelled", now)
+                : r.failed(phaseOf(r), reason, r.commitSha(), now).answered(VmException.Kind.DEPLOY_FAILED.name(),
+                        "deployment_failed: " + phaseOf(r) + ": " + reason, now));
+        if (d.containerName() != null && containers.exists(d.containerName())) containers.removeQuietly(d.containerName());
+        lock.release(d.agentName(), d.id());
     }
 
     /**
@@ -139,10 +286,12 @@ public final class DeployJobs {
             long until = System.nanoTime() + CANCEL_WAIT.toNanos();
             while (System.nanoTime() < until) {
                 d = records.get(deploymentId).orElseThrow();
-                if (!"cancelling".equals(d.status())) return d;
+                if (!"cancelling".equals(d.status())) break;
                 sleep(POLL_EVERY);
             }
-            return d;
+            // The deploy may have finished between the look and the change: then it was not cancelled, and says what it is.
+            if ("cancelled".equals(d.status()) || "cancelling".equals(d.status())) return d;
+            throw VmException.conflict("deployment " + deploymentId + " is " + d.status() + ": it finished before it could be cancelled");
         }
         if (Set.of("cancelling", "cancelled").contains(d.status())) return d;
         throw VmException.conflict("deployment " + deploymentId + " is " + d.status() + ": only a queued or building deploy can be cancelled");

@@ -35,23 +35,24 @@ public final class DeployPipeline {
 
     public Results.Deployed deploy(DeployRequest request) {
         DeployRequest resolved = stages.resolveSecrets().resolve(request);
-        return stages.underLock(resolved.agentName(), id -> deploy(resolved, id, null));
+        return stages.underLock(resolved.agentName(), lease -> deploy(resolved, lease, null));
     }
 
     /**
-     * A deploy a worker took from the queue: its record exists ({@code claimed}) and the agent's
-     * lock is the deploy route's, released by the caller. Secrets by reference are read here.
+     * A deploy a worker took from the queue: its record exists ({@code claimed}) and the worker
+     * holds the agent's lock ({@code lease}), released by the caller. Secrets by reference are read here.
      */
-    public Results.Deployed deployClaimed(DeployRequest request, Deployment claimed) {
-        return deploy(stages.resolveSecrets().resolve(request), claimed.id(), claimed);
+    public Results.Deployed deployClaimed(DeployRequest request, Deployment claimed, DeployLock.Lease lease) {
+        return deploy(stages.resolveSecrets().resolve(request), lease, claimed);
     }
 
-    private Results.Deployed deploy(DeployRequest resolved, String id, Deployment claimed) {
+    private Results.Deployed deploy(DeployRequest resolved, DeployLock.Lease lease, Deployment claimed) {
+        String id = lease.deploymentId();
         // The agent's containers are asked of the engine while the Git server is asked for the commit.
         CompletableFuture<List<Container>> listing = CompletableFuture.supplyAsync(
                 () -> stages.containers().ofAgent(resolved.agentName()), Thread::startVirtualThread);
         DeployRun run = stages.start("deploy", stages.record().pending(id, resolved.agentName(), resolved.repoUrl().url(),
-                resolved.branch(), null, List.of()), Redactor.of(resolved.secrets()));
+                resolved.branch(), null, List.of()), Redactor.of(resolved.secrets()), lease);
         run.claimed(claimed);
         CloneSpec source = cloneSpec(resolved);
         ImageSpec spec = imageSpec(resolved);

@@ -23,6 +23,7 @@ final class DeployRun {
     /** The deployment's record as a queue's worker claimed it, before this run writes its own; null for a deploy made in one call. */
     private Deployment claimed;
     private final Redactor redactor;
+    private final DeployLock.Lease lease;
     private final Clock clock;
     private final long startNanos = System.nanoTime();
     private final List<Results.Phase> phases = new ArrayList<>();
@@ -37,10 +38,11 @@ final class DeployRun {
      * @param operation deploy or rollback, as the metrics name it
      * @param record    the record the run will write, not stored yet (see {@link RecordDeployment#begin})
      */
-    DeployRun(String operation, Deployment record, Redactor redactor, Clock clock) {
+    DeployRun(String operation, Deployment record, Redactor redactor, DeployLock.Lease lease, Clock clock) {
         this.operation = operation;
         this.record = record;
         this.redactor = redactor;
+        this.lease = lease;
         this.clock = clock;
     }
 
@@ -125,6 +127,11 @@ final class DeployRun {
     void recorded(Deployment stored) {
         this.record = stored;
         this.recorded = true;
+    }
+
+    /** The agent's lock this run holds: checked before each record write, renewed at once before it replaces. */
+    DeployLock.Lease lease() {
+        return lease;
     }
 
     Redactor redactor() {

@@ -26,12 +26,14 @@ import java.util.stream.Collectors;
 record PruneImages(DeploymentRecords records, Images images, AgentContainers containers, int keep, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(PruneImages.class);
+    private static final int HISTORY_LOOKED_AT = 100;
 
     void prune(Deployment current) {
         try {
             List<Deployment> succeeded = new ArrayList<>(List.of(current));
             // The agent index may not show the record just written yet; it is the newest either way.
-            records.ofAgent(current.agentName()).stream()
+            // Each successful deploy prunes, so older kept images than these are the rare ones a prune could not remove.
+            records.ofAgent(current.agentName(), keep + HISTORY_LOOKED_AT).stream()
                     .filter(d -> d.succeeded() && !d.id().equals(current.id())).forEach(succeeded::add);
             Set<String> keptImages = succeeded.stream().limit(keep).map(Deployment::image)
                     .collect(Collectors.toCollection(LinkedHashSet::new));

@@ -42,6 +42,7 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
 
     /** Stores the run's record: it is under way ({@code cloning}, or {@code starting} for a rollback). */
     void begin(DeployRun run) {
+        run.lease().check();
         Deployment record = run.record().withPhases(run.phaseTimes(null), null);
         run.recorded(run.claimed() == null ? records.create(record) : records.update(record.over(run.claimed())));
     }
@@ -62,6 +63,7 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
     void progress(DeployRun run) {
         String status = STATUS_OF_PHASE.get(run.currentPhase());
         if (status == null) return;
+        run.lease().check();
         run.recorded(records.update(run.record().progress(status, run.phaseTimes(null), clock.instant())));
     }
 
@@ -84,6 +86,7 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
         var state = readiness.state();
         String status = state.getState().getStatus();
         Instant now = clock.instant();
+        run.lease().check();
         Deployment record = run.phase("record", () -> records.update(run.record().ran(state.getId(), commit, image, status,
                 PublishedPorts.of(state), readiness.ready() ? now : null, now).withPhases(run.phaseTimes(clock.instant()), imageReused)));
         LOG.info("deployed {} ({}) commit {} image {} status {} ready {}", record.containerName(), record.id(), commit, image,

@@ -38,7 +38,8 @@ record Release(RunContainer runContainer, AwaitReady awaitReady, AgentContainers
 
     Results.Deployed release(DeployRun run, ContainerSpec spec, String commit, boolean imageReused, List<Container> toReplace) {
         run.phase("start", () -> runContainer.run(run, spec));
-        AwaitReady.Readiness readiness = run.phase("ready", () -> awaitReady.await(run.containerId(), spec.port()));
+        AwaitReady.Readiness readiness = run.phase("ready", () -> awaitReady.await(run.containerId(), spec.port(),
+                () -> recordDeployment.cancelRequested(run)));
         Long exit = readiness.state().getState().getExitCodeLong();
         if (!readiness.ready() && exit != null && (exit == 126 || exit == 127) && !readiness.state().getState().getRunning()) {
             // The init in front of the agent reports a command it could not run, and exits as a shell would.
@@ -51,7 +52,10 @@ record Release(RunContainer runContainer, AwaitReady awaitReady, AgentContainers
                     + readiness.reason() + "; " + names(toReplace) + " kept running. Its last log lines:\n" + lastLines(run.containerId())));
         }
         Deployment record = recordDeployment.finish(run, commit, spec.image(), imageReused, readiness);
-        List<String> replaced = toReplace.isEmpty() ? List.of() : run.phase("replace", () -> retire(toReplace, record.id()));
+        List<String> replaced = toReplace.isEmpty() ? List.of() : run.phase("replace", () -> {
+            run.lease().fence();
+            return retire(toReplace, record.id());
+        });
         if (readiness.ready()) run.phase("prune", () -> pruneImages.prune(record));
         var state = readiness.state();
         String status = state.getState().getStatus();

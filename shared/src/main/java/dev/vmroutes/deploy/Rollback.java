@@ -27,10 +27,14 @@ import java.util.Optional;
 public record Rollback(Stages stages, ContainerLimits ceiling) {
 
     public Results.Deployed rollback(RollbackRequest request) {
-        return stages.underLock(request.agentName(), id -> rollback(request, id));
+        return stages.underLock(request.agentName(), lease -> rollback(request, lease));
     }
 
-    private Results.Deployed rollback(RollbackRequest request, String id) {
+    /** How far back in an agent's history a rollback looks for a deployment to return to. */
+    static final int HISTORY_LOOKED_AT = 200;
+
+    private Results.Deployed rollback(RollbackRequest request, DeployLock.Lease lease) {
+        String id = lease.deploymentId();
         String agent = request.agentName();
         List<Container> existing = stages.containers().ofAgent(agent);
         Deployment target = target(request, existing);
@@ -43,7 +47,7 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
         }
         Map<String, String> environment = request.environment() != null ? request.environment() : environmentOf(existing);
         DeployRun run = stages.start("rollback", stages.record().pendingRollback(id, target,
-                existing.stream().map(AgentContainers::name).toList()), Redactor.of(List.of()));
+                existing.stream().map(AgentContainers::name).toList()), Redactor.of(List.of()), lease);
         run.commit(target.commitSha());
         try {
             stages.record().begin(run);
@@ -64,7 +68,7 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
                     .orElseThrow(() -> VmException.notFound("agent " + agent + " has no successful deployment "
                             + request.deploymentId() + " to roll back to"));
         }
-        List<Deployment> history = stages.records().ofAgent(agent);
+        List<Deployment> history = stages.records().ofAgent(agent, HISTORY_LOOKED_AT);
         Optional<Deployment> current = newestRunning(existing)
                 .map(c -> c.getLabels().get(Labels.DEPLOYMENT))
                 .flatMap(id -> stages.records().get(id))

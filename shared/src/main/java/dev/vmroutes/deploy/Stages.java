@@ -41,18 +41,18 @@ public final class Stages {
     private final DeploymentRecords records;
     private final Images images;
     private final Consumer<String> metrics;
-    private final Duration lockFor;
+    private final DeployLock lock;
     private final Clock clock;
 
     /**
      * @param keepImages how many of an agent's latest successful deployments keep their image
-     * @param lockFor    how long an agent's deploy lock lasts: longer than any deploy can take
+     * @param lock       the agents' deploy locks
      * @param metrics    where metric lines go (standard output on Lambda)
      */
     public Stages(Function<String, String> secrets, DeploymentRecords records, BuildLogs buildLogs, RepoCloner cloner, Images images,
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
-                  Duration lockFor, Consumer<String> metrics, Clock clock) {
-        this.lockFor = lockFor;
+                  DeployLock lock, Consumer<String> metrics, Clock clock) {
+        this.lock = lock;
         AgentNetworks networks = new AgentNetworks(containers.docker());
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, clock);
@@ -79,18 +79,19 @@ public final class Stages {
      * Runs {@code work} with a new deployment id under the agent's deploy lock: one deploy or
      * rollback per agent at a time, a second one is a conflict naming the first.
      */
-    <T> T underLock(String agent, Function<String, T> work) {
-        String deploymentId = RecordDeployment.newId();
-        records.lockAgent(agent, deploymentId, clock.instant().plus(lockFor), clock.instant());
-        try {
-            return work.apply(deploymentId);
-        } finally {
-            records.unlockAgent(agent, deploymentId);
+    <T> T underLock(String agent, Function<DeployLock.Lease, T> work) {
+        try (DeployLock.Lease lease = lock.take(agent, RecordDeployment.newId())) {
+            return work.apply(lease);
         }
     }
 
-    DeployRun start(String operation, Deployment created, Redactor redactor) {
-        DeployRun run = new DeployRun(operation, created, redactor, clock);
+    DeployLock lock() {
+        return lock;
+    }
+
+    /** A run of the deployment that holds {@code lease}, which must hold while it records and before it replaces. */
+    DeployRun start(String operation, Deployment created, Redactor redactor, DeployLock.Lease lease) {
+        DeployRun run = new DeployRun(operation, created, redactor, lease, clock);
         run.onPhaseStart(record::progress);
         return run;
     }

@@ -64,6 +64,8 @@ public final class Metrics {
         root.put("lost", summary.lost());
         metrics.addObject().put("Name", "unrecorded").put("Unit", "Count");
         root.put("unrecorded", summary.unrecorded());
+        metrics.addObject().put("Name", "abandoned").put("Unit", "Count");
+        root.put("abandoned", summary.abandoned());
         metrics.addObject().put("Name", "duration").put("Unit", "Milliseconds");
         root.put("duration", summary.durationMs());
         return root.toString();

@@ -21,6 +21,9 @@ import java.util.Set;
  * @param imageReused  whether the image existed already (nothing was built)
  * @param answerKind   once the deploy has answered: {@code ok}, or the kind of failure it answered with
  * @param answerBody   what it answered: the deploy's JSON result, or the failure's detail (redacted)
+ * @param deadlineAt   while under way: when it must have ended; past it, with its lock no longer held, it was abandoned
+ * @param request      while queued: the deploy request as JSON, without what is never stored (inline credentials,
+ *                     environment values), which travels in the queue's message
  * @param version      bumped on every write; updates are conditional on the version read
  */
 public record Deployment(
@@ -49,14 +52,54 @@ public record Deployment(
         Boolean imageReused,
         String answerKind,
         String answerBody,
+        Instant deadlineAt,
+        String request,
         long version) {
 
     /** The statuses of a deployment still under way. */
     public static final Set<String> IN_PROGRESS = Set.of("queued", "cloning", "building", "starting", "waiting_ready", "cancelling");
+    /** The statuses of a deployment that no longer has a container of its own (or never had one). */
+    public static final Set<String> WITHOUT_CONTAINER = Set.of("queued", "removed", "replaced", "failed", "lost", "cancelled", "unchanged");
+
+    /** Whether the deployment is under way. */
+    public boolean inProgress() {
+        return IN_PROGRESS.contains(status);
+    }
+
+    /** Whether the deployment has (or is about to have) a container of its own: the ones list and the sweep read. */
+    public boolean live() {
+        return containerName != null && !WITHOUT_CONTAINER.contains(status);
+    }
+
+    /** A failure's detail keeps at most this much of each line and of the whole, so a record always fits its item. */
+    public static final int DETAIL_LINE_CHARS = 1_000;
+    public static final int DETAIL_CHARS = 8_000;
 
     public Deployment {
         ports = ports == null ? Map.of() : Map.copyOf(ports);
         phases = phases == null ? List.of() : List.copyOf(phases);
+        failureReason = capped(failureReason);
+        if (answerKind != null && !"ok".equals(answerKind)) answerBody = capped(answerBody);
+        if (status == null || !IN_PROGRESS.contains(status)) {
+            deadlineAt = null;
+            request = null;
+        }
+    }
+
+    /** {@code detail} (redacted already) with each line and the whole cut to their caps, the cuts marked. */
+    public static String capped(String detail) {
+        if (detail == null || detail.length() <= DETAIL_LINE_CHARS && detail.indexOf('\n') < 0) return detail;
+        StringBuilder out = new StringBuilder();
+        for (String line : detail.split("\n", -1)) {
+            if (out.length() > 0) out.append('\n');
+            out.append(line.length() > DETAIL_LINE_CHARS ? line.substring(0, DETAIL_LINE_CHARS) + " [" + (line.length() - DETAIL_LINE_CHARS)
+                    + " more characters]" : line);
+            if (out.length() > DETAIL_CHARS) {
+                out.setLength(DETAIL_CHARS);
+                return out.append(" [cut]").toString();
+            }
+        }
+        return out.toString();
     }
 
     /** One phase of the deploy: its name, when it started and, once over, when it ended. */
@@ -76,7 +119,7 @@ public record Deployment(
     public static Deployment building(String id, String agentName, String containerName, String repoUrl,
                                       String branch, Instant now) {
         return new Deployment(id, agentName, containerName, null, repoUrl, branch, null, null,
-                "cloning", null, null, Map.of(), null, null, null, null, null, now, now, null, null, List.of(), null, null, null, 0);
+                "cloning", null, null, Map.of(), null, null, null, null, null, now, now, null, null, List.of(), null, null, null, null, null, 0);
     }
 
     /** A new record for a deploy: its source and the settings it runs with. */
@@ -97,14 +140,30 @@ public record Deployment(
                 });
     }
 
-    /** A deploy accepted and waiting for a worker: its agent and source are all that is known yet. */
-    public static Deployment queued(String id, String agentName, String repoUrl, String branch, Instant now) {
-        return building(id, agentName, null, repoUrl, branch, now).edit(d -> d.status = "queued");
+    /**
+     * A deploy accepted and waiting for a worker until {@code deadline}: its agent, source and
+     * request (without what is never stored) are all that is known yet.
+     */
+    public static Deployment queued(String id, String agentName, String repoUrl, String branch, String request, Instant deadline,
+                                    Instant now) {
+        return building(id, agentName, null, repoUrl, branch, now).edit(d -> {
+            d.status = "queued";
+            d.request = request;
+            d.deadlineAt = deadline;
+        });
     }
 
-    /** Taken by a worker: from here on the deploy runs; a second worker, finding it taken, leaves it. */
-    public Deployment claimed(Instant now) {
-        return withStatus("cloning", now);
+    /** Taken by a worker, which has until {@code deadline}: from here on the deploy runs; a second worker, finding it taken, leaves it. */
+    public Deployment claimed(Instant deadline, Instant now) {
+        return withStatus("cloning", now).edit(d -> {
+            d.request = null;
+            d.deadlineAt = deadline;
+        });
+    }
+
+    /** Under way until {@code deadline} at the latest. */
+    public Deployment until(Instant deadline) {
+        return edit(d -> d.deadlineAt = deadline);
     }
 
     /** This new state of a deployment, to be written over the one stored as {@code stored} (its version and creation time). */
@@ -253,7 +312,8 @@ public record Deployment(
         RunSettings settings;
         Instant readyAt, createdAt, updatedAt, lastProbeAt;
         Boolean imageKept, imageReused;
-        String answerKind, answerBody;
+        String answerKind, answerBody, request;
+        Instant deadlineAt;
         List<PhaseTime> phases;
         long version;
 
@@ -264,13 +324,15 @@ public record Deployment(
             rollbackOf = d.rollbackOf; readyAt = d.readyAt; imageKept = d.imageKept; replacedBy = d.replacedBy;
             createdAt = d.createdAt; updatedAt = d.updatedAt; lastProbeOutcome = d.lastProbeOutcome;
             lastProbeAt = d.lastProbeAt; phases = d.phases; imageReused = d.imageReused;
-            answerKind = d.answerKind; answerBody = d.answerBody; version = d.version;
+            answerKind = d.answerKind; answerBody = d.answerBody; deadlineAt = d.deadlineAt; request = d.request;
+            version = d.version;
         }
 
         Deployment build() {
             return new Deployment(id, agentName, containerName, containerId, repoUrl, branch, commitSha, image, status,
                     failurePhase, failureReason, ports, settings, rollbackOf, readyAt, imageKept, replacedBy,
-                    createdAt, updatedAt, lastProbeOutcome, lastProbeAt, phases, imageReused, answerKind, answerBody, version);
+                    createdAt, updatedAt, lastProbeOutcome, lastProbeAt, phases, imageReused, answerKind, answerBody, deadlineAt, request,
+                    version);
         }
     }
 }

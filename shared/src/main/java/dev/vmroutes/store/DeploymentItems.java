@@ -9,18 +9,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Deployment records and probes as DynamoDB items: snake_case attributes, times as sortable text. */
+/**
+ * Deployment records and probes as DynamoDB items: snake_case attributes, times as sortable text.
+ * Three attributes exist only for the table's sparse indexes and its expiry: {@code live} while the
+ * deployment has a container (list and the sweep read those), {@code in_progress} with
+ * {@code deadline_at} while it is under way (the sweep ends the abandoned ones), and
+ * {@code expires_at} (epoch seconds, the table's TTL) once nothing needs the record any more.
+ */
 final class DeploymentItems {
 
     static final String PROBE_SUFFIX = "#probe";
+    static final String LIVE = "live";
+    static final String IN_PROGRESS = "in_progress";
+    static final String DEADLINE_AT = "deadline_at";
+    static final String EXPIRES_AT = "expires_at";
+    /** The one value of the sparse indexes' partition keys. */
+    static final String YES = "1";
     // Always nine fractional digits, so times sort as text (the agent index's range key).
     private static final DateTimeFormatter SORTABLE = new DateTimeFormatterBuilder().appendInstant(9).toFormatter();
 
     private DeploymentItems() {
     }
 
-    static Map<String, AttributeValue> probeItem(Probe p) {
+    static Map<String, AttributeValue> probeItem(Probe p, java.time.Duration retention) {
         Map<String, AttributeValue> item = new HashMap<>();
+        item.put(EXPIRES_AT, number(p.at().plus(retention).getEpochSecond()));
         item.put("id", AttributeValue.fromS(p.deploymentId() + PROBE_SUFFIX));
         item.put("probe_of", AttributeValue.fromS(p.deploymentId()));
         putString(item, "outcome", p.outcome());
@@ -33,9 +46,19 @@ final class DeploymentItems {
         return new Probe(string(item, "probe_of"), string(item, "outcome"), string(item, "container_state"), instant(item, "probed_at"));
     }
 
-    static Map<String, AttributeValue> toItem(Deployment d) {
+    /** @param retention how long a record nothing needs any more is kept after its last change */
+    static Map<String, AttributeValue> toItem(Deployment d, java.time.Duration retention) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("id", AttributeValue.fromS(d.id()));
+        if (d.live()) item.put(LIVE, AttributeValue.fromS(YES));
+        if (d.inProgress()) {
+            item.put(IN_PROGRESS, AttributeValue.fromS(YES));
+            putInstant(item, DEADLINE_AT, d.deadlineAt() == null ? d.updatedAt() : d.deadlineAt());
+        } else if (!d.live() && !Boolean.TRUE.equals(d.imageKept())) {
+            // Rollback and retention still need a record whose image is kept; list and the sweep a live one.
+            item.put(EXPIRES_AT, number((d.updatedAt() == null ? Instant.now() : d.updatedAt()).plus(retention).getEpochSecond()));
+        }
+        putString(item, "request", d.request());
         putString(item, "agent_name", d.agentName());
         putString(item, "container_name", d.containerName());
         putString(item, "container_id", d.containerId());
@@ -98,6 +121,7 @@ final class DeploymentItems {
                 string(item, "last_probe_outcome"), instant(item, "last_probe_at"), phases(item),
                 item.containsKey("image_reused") ? item.get("image_reused").bool() : null,
                 string(item, "answer_kind"), string(item, "answer_body"),
+                instant(item, DEADLINE_AT), string(item, "request"),
                 Long.parseLong(item.get("version").n()));
     }
 

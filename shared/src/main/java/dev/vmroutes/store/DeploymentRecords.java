@@ -33,8 +33,14 @@ public final class DeploymentRecords {
         return call(() -> store.get(id));
     }
 
-    public List<Deployment> list() {
-        return call(store::list);
+    /** The deployments that have a container, each with its latest probe. */
+    public List<Deployment> live() {
+        return call(store::listLive);
+    }
+
+    /** The deployments under way. */
+    public List<Deployment> inProgress() {
+        return call(store::listInProgress);
     }
 
     public void recordProbes(List<Probe> probes) {
@@ -62,6 +68,20 @@ public final class DeploymentRecords {
         });
     }
 
+    /** Hands the agent's lock to {@code deploymentId} if it still names it, or has expired: see {@link DeploymentStore#takeOverLock}. */
+    public boolean takeOverLock(String agentName, String deploymentId, java.time.Instant expiresAt, java.time.Instant now) {
+        return call(() -> store.takeOverLock(agentName, deploymentId, expiresAt, now));
+    }
+
+    /** Extends the lease; false when it was lost. */
+    public boolean renewLock(String agentName, String deploymentId, java.time.Instant expiresAt) {
+        return call(() -> store.renewLock(agentName, deploymentId, expiresAt));
+    }
+
+    public Optional<DeploymentStore.Lock> readLock(String agentName) {
+        return call(() -> store.readLock(agentName));
+    }
+
     /** Gives the lock back; a failure to do so is only logged (the lock expires). */
     public void unlockAgent(String agentName, String deploymentId) {
         try {
@@ -71,9 +91,9 @@ public final class DeploymentRecords {
         }
     }
 
-    /** Every record of one agent, newest first. */
-    public List<Deployment> ofAgent(String agentName) {
-        return call(() -> store.findByAgent(agentName));
+    /** One agent's newest {@code limit} records, newest first. */
+    public List<Deployment> ofAgent(String agentName, int limit) {
+        return call(() -> store.findByAgent(agentName, limit));
     }
 
     /** Applies {@code change} to a record just read; if another writer won meanwhile, to what it wrote. */

@@ -22,12 +22,18 @@ public interface DeploymentStore {
 
     Optional<Deployment> get(String id);
 
-    Optional<Deployment> findByContainerName(String containerName);
+    /**
+     * One agent's newest {@code limit} records, newest first, without their probes (on DynamoDB an
+     * index read a page at a time up to the limit: eventually consistent, and as fast with a year of
+     * records as with one).
+     */
+    List<Deployment> findByAgent(String agentName, int limit);
 
-    /** One agent's records, newest first, without their probes (on DynamoDB an index: eventually consistent). */
-    List<Deployment> findByAgent(String agentName);
+    /** The deployments that have a container (see {@link Deployment#live()}), each with its latest probe; never the whole table. */
+    List<Deployment> listLive();
 
-    List<Deployment> list();
+    /** The deployments under way (see {@link Deployment#inProgress()}); never the whole table. */
+    List<Deployment> listInProgress();
 
     /**
      * Replaces the record if its stored version is still {@code deployment.version()}.
@@ -51,8 +57,30 @@ public interface DeploymentStore {
      */
     Optional<String> lockAgent(String agentName, String deploymentId, java.time.Instant expiresAt, java.time.Instant now);
 
+    /**
+     * Hands the agent's lock to {@code deploymentId} until {@code expiresAt}: only while it still
+     * names that deployment, or has expired, or is gone.
+     *
+     * @return whether it is now held by {@code deploymentId}
+     */
+    boolean takeOverLock(String agentName, String deploymentId, java.time.Instant expiresAt, java.time.Instant now);
+
+    /**
+     * Extends the lease of {@code deploymentId} on the agent's lock to {@code expiresAt}.
+     *
+     * @return false when another deployment holds it, or it is gone: the lease was lost
+     */
+    boolean renewLock(String agentName, String deploymentId, java.time.Instant expiresAt);
+
+    /** The agent's lock as it stands, expired or not. */
+    Optional<Lock> readLock(String agentName);
+
     /** Gives the agent's lock back, if {@code deploymentId} still holds it. */
     void unlockAgent(String agentName, String deploymentId);
+
+    /** An agent's deploy lock: the deployment that holds it and when its lease ends. */
+    record Lock(String holder, java.time.Instant expiresAt) {
+    }
 
     /** Thrown when a conditional write loses: the record changed since it was read. */
     final class ConflictingWriteException extends RuntimeException {

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
@@ -20,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +28,20 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Deployment records in DynamoDB: one item per deployment keyed by {@code id}, global
- * secondary indexes on {@code container_name} and on {@code agent_name} + {@code created_at}, and a {@code version} attribute that every write
- * is conditional on. Each deployment's latest probe is a second item, {@code <id>#probe}, with a
- * {@code probe_of} attribute and no container name (so the index leaves it out), written in
- * batches of 25.
+ * Deployment records in DynamoDB: one item per deployment keyed by {@code id}, with a
+ * {@code version} attribute that every write is conditional on. Nothing reads the whole table:
+ * an agent's history is the index on {@code agent_name} + {@code created_at}, read with a limit;
+ * list and the sweep read the sparse {@code live-index} (only deployments with a container are in
+ * it) and the sweep the sparse {@code in-progress-index}. Each deployment's latest probe is a second
+ * item, {@code <id>#probe}, written in batches of 25 and read in batches of 100. Lock and probe
+ * items expire, and so do records nothing needs any more (the table's TTL on {@code expires_at}).
  */
 public final class DynamoDeploymentStore implements DeploymentStore {
 
-    public static final String CONTAINER_NAME_INDEX = "container_name-index";
     public static final String AGENT_INDEX = "agent_name-created_at-index";
+    public static final String LIVE_INDEX = "live-index";
+    public static final String IN_PROGRESS_INDEX = "in-progress-index";
+    private static final int PAGE = 100;
     private static final String LOCK_PREFIX = "lock#";
     private static final String PROBE_SUFFIX = DeploymentItems.PROBE_SUFFIX;
     private static final int BATCH_LIMIT = 25;
@@ -45,14 +49,21 @@ public final class DynamoDeploymentStore implements DeploymentStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final java.time.Duration retention;
 
-    public DynamoDeploymentStore(DynamoDbClient dynamo, String table) {
+    /** @param retention how long records nothing needs any more (and probes) are kept before the table's TTL removes them */
+    public DynamoDeploymentStore(DynamoDbClient dynamo, String table, java.time.Duration retention) {
         this.dynamo = dynamo;
         this.table = table;
+        this.retention = retention;
     }
 
     public DynamoDbClient dynamo() {
         return dynamo;
+    }
+
+    public String table() {
+        return table;
     }
 
     /** Creates the table (on-demand, with the container-name index) when it does not exist. */
@@ -65,30 +76,37 @@ public final class DynamoDeploymentStore implements DeploymentStore {
                 try {
                     dynamo.createTable(r -> r.tableName(table)
                             .billingMode(BillingMode.PAY_PER_REQUEST)
-                            .attributeDefinitions(
-                                    AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build(),
-                                    AttributeDefinition.builder().attributeName("container_name").attributeType(ScalarAttributeType.S).build(),
-                                    AttributeDefinition.builder().attributeName("agent_name").attributeType(ScalarAttributeType.S).build(),
-                                    AttributeDefinition.builder().attributeName("created_at").attributeType(ScalarAttributeType.S).build())
+                            .attributeDefinitions(stringAttribute("id"), stringAttribute("agent_name"), stringAttribute("created_at"),
+                                    stringAttribute(DeploymentItems.LIVE), stringAttribute(DeploymentItems.IN_PROGRESS),
+                                    stringAttribute(DeploymentItems.DEADLINE_AT))
                             .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                            .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                                    .indexName(CONTAINER_NAME_INDEX)
-                                    .keySchema(KeySchemaElement.builder().attributeName("container_name").keyType(KeyType.HASH).build())
-                                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                                    .build(),
-                                    GlobalSecondaryIndex.builder()
-                                    .indexName(AGENT_INDEX)
-                                    .keySchema(KeySchemaElement.builder().attributeName("agent_name").keyType(KeyType.HASH).build(),
-                                            KeySchemaElement.builder().attributeName("created_at").keyType(KeyType.RANGE).build())
-                                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                                    .build()));
+                            .globalSecondaryIndexes(index(AGENT_INDEX, "agent_name", "created_at"),
+                                    index(LIVE_INDEX, DeploymentItems.LIVE, "created_at"),
+                                    index(IN_PROGRESS_INDEX, DeploymentItems.IN_PROGRESS, DeploymentItems.DEADLINE_AT)));
                 } catch (ResourceInUseException createdMeanwhile) {
                     // another process created it first
                 }
                 dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
+                try {
+                    dynamo.updateTimeToLive(r -> r.tableName(table).timeToLiveSpecification(t -> t.attributeName(DeploymentItems.EXPIRES_AT).enabled(true)));
+                } catch (DynamoDbException notSupported) {
+                    // a local DynamoDB-compatible server may not implement TTL; records then stay
+                }
                 return null;
             }
         });
+    }
+
+    private static AttributeDefinition stringAttribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static GlobalSecondaryIndex index(String name, String hash, String range) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(KeySchemaElement.builder().attributeName(hash).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(range).keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build();
     }
 
     @Override
@@ -96,7 +114,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         Deployment stored = deployment.withVersion(1);
         return call(() -> {
             try {
-                dynamo.putItem(PutItemRequest.builder().tableName(table).item(DeploymentItems.toItem(stored))
+                dynamo.putItem(PutItemRequest.builder().tableName(table).item(DeploymentItems.toItem(stored, retention))
                         .conditionExpression("attribute_not_exists(id)").build());
                 return stored;
             } catch (ConditionalCheckFailedException e) {
@@ -114,21 +132,63 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     }
 
     @Override
-    public Optional<Deployment> findByContainerName(String containerName) {
-        return call(() -> dynamo.queryPaginator(r -> r.tableName(table).indexName(CONTAINER_NAME_INDEX)
-                        .keyConditionExpression("container_name = :name")
-                        .expressionAttributeValues(Map.of(":name", AttributeValue.fromS(containerName))))
-                .items().stream().map(DeploymentItems::fromItem)
-                .max(Comparator.comparing(Deployment::createdAt))
-                .map(this::withProbe));
+    public List<Deployment> findByAgent(String agentName, int limit) {
+        return call(() -> {
+            List<Deployment> found = new ArrayList<>();
+            Map<String, AttributeValue> from = null;
+            do {
+                Map<String, AttributeValue> start = from;
+                var page = dynamo.query(r -> r.tableName(table).indexName(AGENT_INDEX).scanIndexForward(false)
+                        .limit(Math.min(PAGE, limit - found.size())).exclusiveStartKey(start)
+                        .keyConditionExpression("agent_name = :agent")
+                        .expressionAttributeValues(Map.of(":agent", AttributeValue.fromS(agentName))));
+                page.items().stream().map(DeploymentItems::fromItem).forEach(found::add);
+                from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (from != null && found.size() < limit);
+            return found;
+        });
     }
 
     @Override
-    public List<Deployment> findByAgent(String agentName) {
-        return call(() -> dynamo.queryPaginator(r -> r.tableName(table).indexName(AGENT_INDEX).scanIndexForward(false)
-                        .keyConditionExpression("agent_name = :agent")
-                        .expressionAttributeValues(Map.of(":agent", AttributeValue.fromS(agentName))))
-                .items().stream().map(DeploymentItems::fromItem).toList());
+    public List<Deployment> listLive() {
+        return call(() -> withProbes(sparse(LIVE_INDEX, DeploymentItems.LIVE)));
+    }
+
+    @Override
+    public List<Deployment> listInProgress() {
+        return call(() -> sparse(IN_PROGRESS_INDEX, DeploymentItems.IN_PROGRESS));
+    }
+
+    /** Every item of a sparse index: those whose partition key attribute is set (always to {@link DeploymentItems#YES}). */
+    private List<Deployment> sparse(String index, String attribute) {
+        List<Deployment> found = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(index)
+                        .keyConditionExpression("#k = :yes")
+                        .expressionAttributeNames(Map.of("#k", attribute))
+                        .expressionAttributeValues(Map.of(":yes", AttributeValue.fromS(DeploymentItems.YES))))
+                .items().forEach(item -> found.add(DeploymentItems.fromItem(item)));
+        return found;
+    }
+
+    /** The records, each with its latest probe, read 100 probe items a call. */
+    private List<Deployment> withProbes(List<Deployment> records) {
+        Map<String, Probe> probes = new HashMap<>();
+        for (int from = 0; from < records.size(); from += PAGE) {
+            List<Map<String, AttributeValue>> keys = records.subList(from, Math.min(records.size(), from + PAGE)).stream()
+                    .map(d -> key(d.id() + PROBE_SUFFIX)).toList();
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys).build());
+            for (int attempt = 1; pending != null && !pending.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> toRead = pending;
+                var answer = dynamo.batchGetItem(r -> r.requestItems(toRead));
+                answer.responses().getOrDefault(table, List.of()).forEach(item -> {
+                    Probe probe = DeploymentItems.probeFromItem(item);
+                    probes.put(probe.deploymentId(), probe);
+                });
+                pending = answer.unprocessedKeys();
+                if (pending != null && !pending.isEmpty()) pause(attempt, "reading probe results");
+            }
+        }
+        return records.stream().map(d -> probes.containsKey(d.id()) ? d.withProbe(probes.get(d.id())) : d).toList();
     }
 
     private Deployment withProbe(Deployment d) {
@@ -137,19 +197,10 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     }
 
     @Override
-    public List<Deployment> list() {
-        return call(() -> {
-            List<Map<String, AttributeValue>> items = new ArrayList<>();
-            dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().forEach(items::add);
-            return merged(items);
-        });
-    }
-
-    @Override
     public void recordProbes(List<Probe> probes) {
         for (int from = 0; from < probes.size(); from += BATCH_LIMIT) {
             List<WriteRequest> batch = probes.subList(from, Math.min(probes.size(), from + BATCH_LIMIT)).stream()
-                    .map(p -> WriteRequest.builder().putRequest(r -> r.item(DeploymentItems.probeItem(p))).build())
+                    .map(p -> WriteRequest.builder().putRequest(r -> r.item(DeploymentItems.probeItem(p, retention))).build())
                     .toList();
             call(() -> {
                 writeBatch(batch);
@@ -165,33 +216,21 @@ public final class DynamoDeploymentStore implements DeploymentStore {
             Map<String, List<WriteRequest>> toSend = pending;
             pending = dynamo.batchWriteItem(r -> r.requestItems(toSend)).unprocessedItems();
             if (pending == null || pending.isEmpty()) return;
-            if (attempt == BATCH_ATTEMPTS) {
-                throw new StoreUnavailableException("the deployment table kept " + pending.get(table).size()
-                        + " probe results unprocessed after " + attempt + " attempts", null);
-            }
-            try {
-                Thread.sleep(25L << attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreUnavailableException("interrupted while writing probe results", e);
-            }
+            pause(attempt, "writing probe results");
         }
     }
 
-    /** Records from a mix of record and probe items, each with its probe. */
-    private static List<Deployment> merged(List<Map<String, AttributeValue>> items) {
-        Map<String, Probe> probes = new HashMap<>();
-        List<Deployment> records = new ArrayList<>();
-        for (var item : items) {
-            if (item.containsKey("lock_of")) continue;
-            if (item.containsKey("probe_of")) {
-                Probe probe = DeploymentItems.probeFromItem(item);
-                probes.put(probe.deploymentId(), probe);
-            } else {
-                records.add(DeploymentItems.fromItem(item));
-            }
+    /** A short, growing pause before sending again what DynamoDB left unprocessed (throttling); it gives up after a few. */
+    private static void pause(int attempt, String doing) {
+        if (attempt == BATCH_ATTEMPTS) {
+            throw new StoreUnavailableException("the deployment table kept throttling while " + doing + " after " + attempt + " attempts", null);
         }
-        return records.stream().map(d -> probes.containsKey(d.id()) ? d.withProbe(probes.get(d.id())) : d).toList();
+        try {
+            Thread.sleep(25L << attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while " + doing, e);
+        }
     }
 
     private static Map<String, AttributeValue> key(String id) {
@@ -203,7 +242,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         Deployment stored = deployment.withVersion(deployment.version() + 1);
         return call(() -> {
             try {
-                dynamo.putItem(PutItemRequest.builder().tableName(table).item(DeploymentItems.toItem(stored))
+                dynamo.putItem(PutItemRequest.builder().tableName(table).item(DeploymentItems.toItem(stored, retention))
                         .conditionExpression("version = :expected")
                         .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(deployment.version()))))
                         .build());
@@ -214,21 +253,61 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         });
     }
 
-    /** A lock is an item {@code lock#<agent>} holding the deployment and its expiry (epoch seconds), put on a condition. */
+    /**
+     * A lock is an item {@code lock#<agent>} holding the deployment and when its lease ends (epoch
+     * seconds, which the table's TTL also reads: an expired lock is removed eventually), put on a condition.
+     */
     @Override
     public Optional<String> lockAgent(String agentName, String deploymentId, Instant expiresAt, Instant now) {
         return call(() -> {
             try {
-                dynamo.putItem(r -> r.tableName(table)
-                        .item(Map.of("id", AttributeValue.fromS(LOCK_PREFIX + agentName), "lock_of", AttributeValue.fromS(agentName),
-                                "holder", AttributeValue.fromS(deploymentId),
-                                "expires_at", AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond()))))
-                        .conditionExpression("attribute_not_exists(id) OR expires_at < :now")
-                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))));
+                putLock(agentName, deploymentId, expiresAt, "attribute_not_exists(id) OR expires_at < :now",
+                        Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))));
                 return Optional.<String>empty();
             } catch (ConditionalCheckFailedException held) {
-                var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(LOCK_PREFIX + agentName))).item();
-                return Optional.of(item == null || !item.containsKey("holder") ? "unknown" : item.get("holder").s());
+                return Optional.of(readLock(agentName).map(Lock::holder).orElse("unknown"));
+            }
+        });
+    }
+
+    @Override
+    public boolean takeOverLock(String agentName, String deploymentId, Instant expiresAt, Instant now) {
+        return conditionalLockWrite(() -> putLock(agentName, deploymentId, expiresAt,
+                "attribute_not_exists(id) OR holder = :me OR expires_at < :now",
+                Map.of(":me", AttributeValue.fromS(deploymentId), ":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))));
+    }
+
+    @Override
+    public boolean renewLock(String agentName, String deploymentId, Instant expiresAt) {
+        return conditionalLockWrite(() -> putLock(agentName, deploymentId, expiresAt, "holder = :me",
+                Map.of(":me", AttributeValue.fromS(deploymentId))));
+    }
+
+    @Override
+    public Optional<Lock> readLock(String agentName) {
+        return call(() -> {
+            var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(LOCK_PREFIX + agentName))).item();
+            if (item == null || !item.containsKey("holder")) return Optional.<Lock>empty();
+            return Optional.of(new Lock(item.get("holder").s(), Instant.ofEpochSecond(Long.parseLong(item.get("expires_at").n()))));
+        });
+    }
+
+    private void putLock(String agentName, String deploymentId, Instant expiresAt, String condition, Map<String, AttributeValue> values) {
+        dynamo.putItem(r -> r.tableName(table)
+                .item(Map.of("id", AttributeValue.fromS(LOCK_PREFIX + agentName), "lock_of", AttributeValue.fromS(agentName),
+                        "holder", AttributeValue.fromS(deploymentId),
+                        "expires_at", AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond()))))
+                .conditionExpression(condition)
+                .expressionAttributeValues(values));
+    }
+
+    private static boolean conditionalLockWrite(Runnable write) {
+        return call(() -> {
+            try {
+                write.run();
+                return true;
+            } catch (ConditionalCheckFailedException lost) {
+                return false;
             }
         });
     }

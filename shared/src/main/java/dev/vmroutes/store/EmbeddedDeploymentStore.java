@@ -50,19 +50,23 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
     }
 
     @Override
-    public Optional<Deployment> findByContainerName(String containerName) {
-        return list().stream().filter(d -> containerName.equals(d.containerName()))
-                .max(Comparator.comparing(Deployment::createdAt));
+    public List<Deployment> findByAgent(String agentName, int limit) {
+        return all().stream().filter(d -> agentName.equals(d.agentName()))
+                .sorted(Comparator.comparing(Deployment::createdAt).reversed()).limit(limit).toList();
     }
 
     @Override
-    public List<Deployment> findByAgent(String agentName) {
-        return list().stream().filter(d -> agentName.equals(d.agentName()))
-                .sorted(Comparator.comparing(Deployment::createdAt).reversed()).toList();
+    public List<Deployment> listLive() {
+        return all().stream().filter(Deployment::live).toList();
     }
 
     @Override
-    public List<Deployment> list() {
+    public List<Deployment> listInProgress() {
+        return all().stream().filter(Deployment::inProgress).toList();
+    }
+
+    /** The local run keeps few records: reading them all is what a scan of this file costs. */
+    List<Deployment> all() {
         List<Deployment> all = new ArrayList<>();
         for (String json : records.values()) all.add(read(json));
         return all;
@@ -101,6 +105,28 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
         if (held != null && !held.getValue().isBefore(now)) return Optional.of(held.getKey());
         locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt));
         return Optional.empty();
+    }
+
+    @Override
+    public synchronized boolean takeOverLock(String agentName, String deploymentId, java.time.Instant expiresAt,
+                                             java.time.Instant now) {
+        var held = locks.get(agentName);
+        if (held != null && !held.getKey().equals(deploymentId) && !held.getValue().isBefore(now)) return false;
+        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean renewLock(String agentName, String deploymentId, java.time.Instant expiresAt) {
+        var held = locks.get(agentName);
+        if (held == null || !held.getKey().equals(deploymentId)) return false;
+        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Lock> readLock(String agentName) {
+        return Optional.ofNullable(locks.get(agentName)).map(e -> new Lock(e.getKey(), e.getValue()));
     }
 
     @Override

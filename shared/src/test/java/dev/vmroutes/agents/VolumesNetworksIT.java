@@ -85,7 +85,7 @@ class VolumesNetworksIT {
         assertThat(env.agentContainers(agent)).isEmpty();
         assertThat(env.docker.listVolumesCmd().withFilter("label", java.util.List.of("jules.agent=" + agent)).exec().getVolumes())
                 .isNullOrEmpty();
-        assertThat(env.store.list()).noneMatch(d -> agent.equals(d.agentName()));
+        assertThat(env.allRecords()).noneMatch(d -> agent.equals(d.agentName()));
     }
 
     @Test

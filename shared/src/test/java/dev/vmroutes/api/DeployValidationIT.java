@@ -97,7 +97,7 @@ class DeployValidationIT {
     @MethodSource("invalidBodies")
     void deploy_invalidField_is400NamingItAndCreatesNothing(String body, String field) throws Exception {
         JsonNode json = JSON.readTree(body);
-        int records = env.store.list().size();
+        int records = env.allRecords().size();
 
         VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(json));
 
@@ -105,7 +105,7 @@ class DeployValidationIT {
         assertThat(e.kind()).as(e.detail()).isEqualTo(VmException.Kind.INVALID);
         assertThat(e.detail()).startsWith(field + ": ");
         assertThat(e.detail()).doesNotContain("user:secret");
-        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.allRecords()).hasSize(records);
         // The record comes before every other side effect of a deploy: no record, nothing made.
         assertThat(env.agentContainers("valid")).isEmpty();
     }

@@ -71,7 +71,7 @@ class BatchIT {
         for (int i = 0; i < 21; i++) many.add(env.body("never-" + i));
         assertThatThrownBy(() -> BatchRequests.deploys(tooMany, env.routes.parser())).hasMessageStartingWith("deployments: ");
         for (String agent : List.of("never-1", "never-2", "never-3")) assertThat(env.agentContainers(agent)).isEmpty();
-        assertThat(env.store.list()).noneMatch(d -> d.agentName().startsWith("never-"));
+        assertThat(env.allRecords()).noneMatch(d -> d.agentName().startsWith("never-"));
     }
 
     @Test

@@ -62,7 +62,7 @@ class ConcurrencyIT {
         List<Container> containers = env.agentContainers(agent);
         assertThat(containers).singleElement().satisfies(c ->
                 assertThat(c.getLabels()).containsEntry("jules.deployment", won.get(0).deploymentId()));
-        assertThat(env.store.findByAgent(agent)).extracting(Deployment::id).containsExactly(won.get(0).deploymentId());
+        assertThat(env.store.findByAgent(agent, 100)).extracting(Deployment::id).containsExactly(won.get(0).deploymentId());
         // The lock went with the deploy: the next one runs.
         assertThat(env.deploy(env.body(agent).put("force", true)).replaced()).containsExactly(won.get(0).containerName());
     }
@@ -95,7 +95,7 @@ class ConcurrencyIT {
             List<Container> left = env.agentContainers(agent);
             assertThat(left).noneMatch(c -> "running".equals(c.getState()));
             assertThat(left).hasSize(remove ? 0 : 1);
-            assertThat(env.store.findByAgent(agent)).singleElement()
+            assertThat(env.store.findByAgent(agent, 100)).singleElement()
                     .satisfies(d -> assertThat(d.status()).isEqualTo(remove ? "removed" : "stopped"));
         }
     }

@@ -308,15 +308,15 @@ class DeployIT {
 
     /** The deploy fails in {@code phase} with a 502, leaves no container, and its record says so without the token. */
     static VmException assertDeployFails(TestRoutes env, JsonNode body, String phase, String agent) {
-        int recordsBefore = env.store.list().size();
+        int recordsBefore = env.allRecords().size();
         VmException e = (VmException) org.assertj.core.api.Assertions.catchThrowable(() -> env.deploy(body));
         assertThat(e).as("deploy should fail").isNotNull();
         assertThat(e.kind()).as(e.detail()).isEqualTo(VmException.Kind.DEPLOY_FAILED);
         assertThat(e.detail()).startsWith("deployment_failed: " + phase + ": ");
         assertThat(e.detail()).doesNotContain(env.token);
         assertThat(env.agentContainers(agent)).as("containers left behind").isEmpty();
-        List<Deployment> records = env.store.list().stream().filter(d -> agent.equals(d.agentName())).toList();
-        assertThat(env.store.list()).hasSize(recordsBefore + 1);
+        List<Deployment> records = env.allRecords().stream().filter(d -> agent.equals(d.agentName())).toList();
+        assertThat(env.allRecords()).hasSize(recordsBefore + 1);
         assertThat(records).anySatisfy(d -> {
             assertThat(d.status()).isEqualTo("failed");
             assertThat(d.failurePhase()).isEqualTo(phase);

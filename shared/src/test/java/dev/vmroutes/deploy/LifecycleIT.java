@@ -145,7 +145,7 @@ class LifecycleIT {
         ObjectNode request = body("same", agent);
         request.putObject("environment").put("GREETING", "hi");
         Results.Deployed first = env.deploy(request);
-        long records = env.store.list().size();
+        long records = env.allRecords().size();
 
         Results.Deployed again = env.deploy(request);
         assertThat(again.unchanged()).isTrue();
@@ -153,7 +153,7 @@ class LifecycleIT {
         assertThat(again.deploymentId()).isEqualTo(first.deploymentId());
         assertThat(again.replaced()).isEmpty();
         assertThat(names(env.agentContainers(agent))).containsExactly(first.containerName());
-        assertThat(env.store.list()).hasSize((int) records);
+        assertThat(env.allRecords()).hasSize((int) records);
 
         ObjectNode otherEnvironment = request.deepCopy();
         ((ObjectNode) otherEnvironment.get("environment")).put("GREETING", "hello");

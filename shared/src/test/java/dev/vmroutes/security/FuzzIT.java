@@ -157,7 +157,7 @@ class FuzzIT {
             if (f.value() != null) body.set(f.name(), f.value());
             if (!f.valid()) invalid.add(f.name());
         }
-        int records = env.store.list().size();
+        int records = env.allRecords().size();
         int gitRequests = env.git.gitRequests();
         Results.Deployed deployed = null;
         VmException refused = null;
@@ -179,7 +179,7 @@ class FuzzIT {
         assertThat(invalid.contains(field) || invalid.contains(field.replaceFirst("\\..*", "")))
                 .as("detail '" + refused.detail() + "' names one of " + invalid).isTrue();
         // The record comes before every other side effect, the clone before any image: neither happened.
-        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.allRecords()).hasSize(records);
         assertThat(env.git.gitRequests()).isEqualTo(gitRequests);
         String agent = body.path("agent_name").asText("");
         // (an empty label value would match every agent)

@@ -80,18 +80,18 @@ class SecretsByReferenceIT {
 
     @Test
     void deploy_withMissingSecret_is400NamingTheFieldAndCreatesNothing() {
-        int records = env.store.list().size();
+        int records = env.allRecords().size();
         ObjectNode body = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "by-reference")
                 .put("auth_token_secret", "vm-routes/agents/no/such/secret");
         VmException e = catchThrowableOfType(VmException.class, () -> env.deploy(body));
         assertThat(e.kind()).isEqualTo(VmException.Kind.INVALID);
         assertThat(e.detail()).startsWith("auth_token_secret: ");
-        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.allRecords()).hasSize(records);
     }
 
     @Test
     void deploy_duringASecretsManagerOutage_is503_notTheCallersMistake_andCreatesNothing() {
-        int records = env.store.list().size();
+        int records = env.allRecords().size();
         ObjectNode body = JSON.createObjectNode().put("repo_url", env.git.url("agent")).put("agent_name", "outage")
                 .put("auth_token_secret", "vm-routes/agents/git/token");
         secrets.failing(true);
@@ -102,13 +102,13 @@ class SecretsByReferenceIT {
         } finally {
             secrets.failing(false);
         }
-        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.allRecords()).hasSize(records);
         assertThat(env.agentContainers("outage")).isEmpty();
     }
 
     @Test
     void deploy_namingTheEngineSecretOrAnythingOutsideThePrefix_is400BeforeAnyRead() {
-        int records = env.store.list().size();
+        int records = env.allRecords().size();
         int reads = secrets.reads();
         for (String id : List.of(ENGINE_SECRET, "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + ENGINE_SECRET + "-AbCdEf",
                 "elsewhere/git/token", "arn:aws:secretsmanager:us-east-1:999999999999:secret:vm-routes/agents/git/token-AbCdEf")) {
@@ -119,7 +119,7 @@ class SecretsByReferenceIT {
             assertThat(e.detail()).as(id).startsWith("auth_token_secret: ");
         }
         assertThat(secrets.reads()).as("secret reads").isEqualTo(reads);
-        assertThat(env.store.list()).hasSize(records);
+        assertThat(env.allRecords()).hasSize(records);
         assertThat(env.agentContainers("refused-reference")).isEmpty();
     }
 

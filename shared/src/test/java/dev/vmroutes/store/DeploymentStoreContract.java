@@ -41,14 +41,59 @@ abstract class DeploymentStoreContract {
         Instant now = Instant.now();
         assertThat(store().lockAgent(agent, "first", now.plusSeconds(60), now)).isEmpty();
         assertThat(store().lockAgent(agent, "second", now.plusSeconds(60), now)).contains("first");
-        assertThat(store().list()).noneMatch(d -> d.id() == null || d.id().contains(agent));
+        assertThat(StoreScan.all(store())).noneMatch(d -> d.id() == null || d.id().contains(agent));
+        assertThat(store().listLive()).noneMatch(d -> d.id() == null || d.id().contains(agent));
         store().unlockAgent(agent, "second"); // not the holder: nothing happens
         assertThat(store().lockAgent(agent, "second", now.plusSeconds(60), now)).contains("first");
         store().unlockAgent(agent, "first");
         assertThat(store().lockAgent(agent, "second", now.plusSeconds(1), now)).isEmpty();
         // A deploy that died holding the lock does not hold it past its expiry.
         assertThat(store().lockAgent(agent, "third", now.plusSeconds(60), now.plusSeconds(5))).isEmpty();
-        assertThat(store().findByAgent(agent)).isEmpty();
+        assertThat(store().findByAgent(agent, 10)).isEmpty();
+    }
+
+    @Test
+    void agentLock_takenOverOnlyFromItsOwnDeploymentOrWhenExpired_renewedOnlyByItsHolder() {
+        String agent = "handover-" + System.nanoTime();
+        Instant now = Instant.now();
+        assertThat(store().lockAgent(agent, "queued", now.plusSeconds(60), now)).isEmpty();
+        assertThat(store().takeOverLock(agent, "other", now.plusSeconds(30), now)).as("held by another, not expired").isFalse();
+        assertThat(store().takeOverLock(agent, "queued", now.plusSeconds(30), now)).as("its own deployment").isTrue();
+        assertThat(store().readLock(agent)).contains(new DeploymentStore.Lock("queued", now.plusSeconds(30).truncatedTo(ChronoUnit.SECONDS)));
+        assertThat(store().renewLock(agent, "queued", now.plusSeconds(90))).isTrue();
+        assertThat(store().renewLock(agent, "other", now.plusSeconds(90))).isFalse();
+        // Expired: another deploy takes it; the first one's renewal then fails (its lease was lost).
+        assertThat(store().lockAgent(agent, "later", now.plusSeconds(200), now.plusSeconds(100))).isEmpty();
+        assertThat(store().renewLock(agent, "queued", now.plusSeconds(300))).isFalse();
+        assertThat(store().takeOverLock(agent, "queued", now.plusSeconds(300), now.plusSeconds(101))).isFalse();
+        assertThat(store().takeOverLock(agent, "queued", now.plusSeconds(400), now.plusSeconds(201))).as("expired").isTrue();
+        store().unlockAgent(agent, "queued");
+        assertThat(store().readLock(agent)).isEmpty();
+    }
+
+    @Test
+    void liveAndInProgress_holdExactlyTheRecordsInThatState() {
+        String agent = "sparse-" + System.nanoTime();
+        Instant t = Instant.now();
+        Deployment queued = store().create(Deployment.queued("q-" + agent, agent, "https://git.example/a.git", "main", "{}",
+                t.plusSeconds(60), t));
+        Deployment building = store().create(Deployment.building("b-" + agent, agent, "jules-agent-" + agent + "-1",
+                "https://git.example/a.git", "main", t));
+        Deployment running = store().update(store().create(Deployment.building("r-" + agent, agent, "jules-agent-" + agent + "-2",
+                "https://git.example/a.git", "main", t)).ran("c", "sha", "img", "running", Map.of(), t, t));
+        Deployment replaced = store().update(store().create(Deployment.building("x-" + agent, agent, "jules-agent-" + agent + "-3",
+                "https://git.example/a.git", "main", t)).replaced("r-" + agent, t));
+        assertThat(store().listLive()).extracting(Deployment::id).filteredOn(id -> id.endsWith(agent))
+                .containsExactlyInAnyOrder(building.id(), running.id());
+        assertThat(store().listInProgress()).extracting(Deployment::id).filteredOn(id -> id.endsWith(agent))
+                .containsExactlyInAnyOrder(queued.id(), building.id());
+        assertThat(store().get(queued.id()).orElseThrow().request()).isEqualTo("{}");
+        // Once it ends, a record leaves both, and what it only needed while under way goes.
+        Deployment ended = store().update(store().get(queued.id()).orElseThrow().failed("queue", "x", null, t));
+        assertThat(ended.request()).isNull();
+        assertThat(ended.deadlineAt()).isNull();
+        assertThat(store().listInProgress()).extracting(Deployment::id).doesNotContain(queued.id());
+        assertThat(replaced.live()).isFalse();
     }
 
     @Test
@@ -59,8 +104,9 @@ abstract class DeploymentStoreContract {
             store().create(Deployment.building("h" + i + "-" + agent, agent, "jules-agent-" + agent + "-" + i,
                     "https://git.example/agent.git", "main", t.plusMillis(i * 1001L + (i == 1 ? 7 : 0))));
         }
-        assertThat(store().findByAgent(agent)).extracting(Deployment::id)
+        assertThat(store().findByAgent(agent, 10)).extracting(Deployment::id)
                 .containsExactly("h2-" + agent, "h1-" + agent, "h0-" + agent);
+        assertThat(store().findByAgent(agent, 2)).extracting(Deployment::id).containsExactly("h2-" + agent, "h1-" + agent);
     }
 
     @Test
@@ -69,18 +115,10 @@ abstract class DeploymentStoreContract {
     }
 
     @Test
-    void list_containsEveryCreatedRecord() {
+    void listLive_containsEveryCreatedRecordWithAContainer() {
         Deployment one = store().create(newDeployment("jules-agent-c-" + System.nanoTime()));
         Deployment two = store().create(newDeployment("jules-agent-d-" + System.nanoTime()));
-        assertThat(store().list()).contains(one, two);
-    }
-
-    @Test
-    void findByContainerName_findsTheRecord() {
-        String name = "jules-agent-e-" + System.nanoTime();
-        Deployment created = store().create(newDeployment(name));
-        assertThat(store().findByContainerName(name)).contains(created);
-        assertThat(store().findByContainerName(name + "-other")).isEmpty();
+        assertThat(store().listLive()).contains(one, two);
     }
 
     @Test
@@ -119,8 +157,7 @@ abstract class DeploymentStoreContract {
         store().recordProbes(List.of(new Probe(created.id(), "healthy", "running", first.plusSeconds(60))));
 
         for (Deployment read : List.of(store().get(created.id()).orElseThrow(),
-                store().findByContainerName(name).orElseThrow(),
-                store().list().stream().filter(d -> d.id().equals(created.id())).findFirst().orElseThrow())) {
+                store().listLive().stream().filter(d -> d.id().equals(created.id())).findFirst().orElseThrow())) {
             assertThat(read.lastProbeOutcome()).isEqualTo("healthy");
             assertThat(read.lastProbeAt()).isEqualTo(first.plusSeconds(60));
             assertThat(read.version()).isEqualTo(1);
@@ -137,7 +174,7 @@ abstract class DeploymentStoreContract {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store().recordProbes(created.stream().map(d -> new Probe(d.id(), "unhealthy", "running", at)).toList());
         var ids = created.stream().map(Deployment::id).collect(java.util.stream.Collectors.toSet());
-        assertThat(store().list().stream().filter(d -> ids.contains(d.id())))
+        assertThat(store().listLive().stream().filter(d -> ids.contains(d.id())))
                 .hasSize(60).allSatisfy(d -> assertThat(d.lastProbeOutcome()).isEqualTo("unhealthy"));
     }
 }

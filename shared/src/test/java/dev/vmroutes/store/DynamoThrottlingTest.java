@@ -46,7 +46,7 @@ class DynamoThrottlingTest {
                     .httpClient(UrlConnectionHttpClient.create())
                     .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
                     .build()) {
-                DeploymentRecords records = new DeploymentRecords(new DynamoDeploymentStore(client, "deployments"));
+                DeploymentRecords records = new DeploymentRecords(new DynamoDeploymentStore(client, "deployments", java.time.Duration.ofDays(90)));
                 assertThatThrownBy(() -> records.get("any")).as(answer[1])
                         .isInstanceOfSatisfying(VmException.class, e -> {
                             assertThat(e.kind()).isEqualTo(VmException.Kind.UNAVAILABLE);

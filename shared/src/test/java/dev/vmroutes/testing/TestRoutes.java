@@ -161,6 +161,11 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
         return routes.agents().health().check(new HealthRequest(containerName, path));
     }
 
+    /** Every record in the store (a full read only tests make). */
+    public List<dev.vmroutes.store.Deployment> allRecords() {
+        return dev.vmroutes.store.StoreScan.all(store);
+    }
+
     public List<Results.Listed> list() {
         return routes.agents().list().list();
     }

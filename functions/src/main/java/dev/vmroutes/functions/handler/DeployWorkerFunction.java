@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vmroutes.api.Deadline;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.VmException;
 import dev.vmroutes.app.VmRoutes;
 import dev.vmroutes.functions.Routes;
 import org.slf4j.Logger;
@@ -17,9 +19,10 @@ import java.util.function.Supplier;
 
 /**
  * The deploy queue's worker: SQS hands it one message at a time ({@code {"deployment_id",
- * "request"}}); it runs the deploy within the worker's deadline and records the answer. A job
- * never fails back to the queue: what went wrong is in the deployment's record, and a message
- * delivered again finds its deployment claimed and does nothing.
+ * "carried"}}); it runs the deploy within the worker's deadline and records the answer. A job
+ * whose record could not be read or claimed because the table failed is reported back
+ * ({@code ReportBatchItemFailures}), so SQS delivers it again; any other outcome is in the
+ * deployment's record, and a message delivered again finds its deployment claimed and does nothing.
  */
 public final class DeployWorkerFunction implements RequestStreamHandler {
 
@@ -45,26 +48,34 @@ public final class DeployWorkerFunction implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
         VmRoutes vm = routes.get();
+        var answer = JSON.createObjectNode();
+        var failures = answer.putArray("batchItemFailures");
         for (JsonNode record : event.path("Records")) {
+            String messageId = record.path("messageId").asText();
             JsonNode message;
             try {
                 message = JSON.readTree(record.path("body").asText());
             } catch (IOException e) {
-                LOG.error("message {} is not a deploy job; dropped", record.path("messageId").asText());
+                LOG.error("message {} is not a deploy job; dropped", messageId);
                 continue;
             }
             String deploymentId = message.path("deployment_id").asText();
             try {
                 Deadline.run(vm.config().deploys().workerDeadline(), VmRoutes.AFTER_DEADLINE, () -> {
-                    vm.jobs().run(deploymentId, message.path("request"));
+                    vm.jobs().run(deploymentId, message.path("carried"));
                     return null;
                 });
+            } catch (VmException e) {
+                if (e.kind() == VmException.Kind.UNAVAILABLE) {
+                    LOG.warn("deployment {} goes back to the queue: {}", deploymentId, Redactor.describe(e));
+                    failures.addObject().put("itemIdentifier", messageId);
+                } else {
+                    LOG.error("deployment {} was not run: {}", deploymentId, Redactor.describe(e));
+                }
             } catch (RuntimeException e) {
-                LOG.error("deployment {} did not finish within the worker's deadline: {}", deploymentId, e.getMessage());
+                LOG.error("deployment {} was not run: {}", deploymentId, Redactor.describe(e));
             }
         }
-        var answer = JSON.createObjectNode();
-        answer.putArray("batchItemFailures");
         JSON.writeValue(output, answer);
     }
 }

@@ -34,6 +34,6 @@ public final class HealthSweepFunction implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes(); // the scheduled event carries nothing the sweep needs
-        JSON.writeValue(output, routes.get().agents().sweep().sweep());
+        JSON.writeValue(output, routes.get().sweep());
     }
 }

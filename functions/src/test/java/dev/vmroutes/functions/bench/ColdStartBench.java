@@ -38,7 +38,7 @@ public final class ColdStartBench {
         env.put("VM_TABLE_NAME", "vm-routes-bench");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "vm-routes-bench");
         try (DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-            new DynamoDeploymentStore(dynamo, "vm-routes-bench").createTableIfMissing();
+            new DynamoDeploymentStore(dynamo, "vm-routes-bench", java.time.Duration.ofDays(90)).createTableIfMissing();
         }
         return env;
     }

@@ -36,19 +36,19 @@ public final class ListSweepBench {
                     .withLabelFilter(Map.of("jules.managed", "true")).exec();
             long list1 = median(iterations, () -> env.list());
             long engine1 = median(iterations, engineList);
-            long store1 = median(iterations, () -> env.store.list());
+            long store1 = median(iterations, () -> env.store.listLive());
             long sweep1 = median(iterations, () -> env.sweep());
             startMore(env, first.image(), 49);
             long sweep50 = median(iterations, () -> env.sweep());
             long storeWrites50 = median(iterations, () -> {
-                env.store.recordProbes(env.store.list().stream().filter(d -> d.agentName().equals(AGENT))
+                env.store.recordProbes(env.store.listLive().stream().filter(d -> d.agentName().equals(AGENT))
                         .map(d -> new Probe(d.id(), "healthy", "running", Instant.now())).toList());
                 return null;
             });
             startMore(env, first.image(), 50);
             long list100 = median(iterations, () -> env.list());
             long engine100 = median(iterations, engineList);
-            long store100 = median(iterations, () -> env.store.list());
+            long store100 = median(iterations, () -> env.store.listLive());
 
             System.out.printf("list    1 container : %6.1f ms%n", list1 / 1e6);
             System.out.printf("list  100 containers: %6.1f ms  ratio %.2f (target < 2)%n", list100 / 1e6, (double) list100 / list1);
