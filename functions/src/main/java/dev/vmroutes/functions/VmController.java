@@ -58,12 +58,10 @@ public class VmController {
                 Optional<String> result = vm.jobs().await(accepted.deploymentId(), vm.syncBudget());
                 if (result.isPresent()) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(result.get());
             }
-            String statusUrl = "/api/v1/vm/deployments/" + accepted.deploymentId();
-            var answer = ResponseEntity.accepted().location(URI.create(statusUrl));
+            var answer = ResponseEntity.accepted().location(URI.create(accepted.statusUrl()));
             if (respondAsync) answer.header("Preference-Applied", "respond-async");
             String status = respondAsync ? accepted.status() : vm.agents().deployments().get(accepted.deploymentId()).status();
-            return answer.body(Map.of("deployment_id", accepted.deploymentId(), "agent_name", accepted.agentName(),
-                    "status", status, "status_url", statusUrl));
+            return answer.body(accepted.body(status));
         });
     }
 
@@ -87,11 +85,13 @@ public class VmController {
         return vm.withinDeadline(() -> vm.rollback().rollback(request));
     }
 
+    /** Queues every item as the deploy route does: 200 when all answered within the sync budget, else 202 with where to watch those under way. */
     @PostMapping("/batch/deploy")
-    public BatchResults batchDeploy(@RequestBody(required = false) JsonNode body) {
+    public ResponseEntity<BatchResults> batchDeploy(@RequestBody(required = false) JsonNode body) {
         VmRoutes vm = routes.get();
         var requests = BatchRequests.deploys(body, vm.parser());
-        return BatchResults.of(vm.withinDeadline(() -> vm.batches().deploy(requests)));
+        BatchResults results = BatchResults.of(vm.withinDeadline(() -> vm.batches().deploy(requests, vm.syncBudget())));
+        return results.anyUnderWay() ? ResponseEntity.accepted().body(results) : ResponseEntity.ok(results);
     }
 
     @PostMapping("/batch/stop")

@@ -21,9 +21,14 @@ public final class BatchRequests {
     private BatchRequests() {
     }
 
+    /** One deploy of a batch: its request as parsed, and as sent (what the deploy queue takes). */
+    public record Deploy(DeployRequest request, JsonNode body) {
+    }
+
     /** {@code {"deployments": [<deploy body>, ...]}}; one agent appears at most once. */
-    public static List<DeployRequest> deploys(JsonNode body, DeployRequestParser parser) {
-        return unique(items(body, "deployments", MAX_DEPLOYS, parser::parse), DeployRequest::agentName, "deployments", "agent_name");
+    public static List<Deploy> deploys(JsonNode body, DeployRequestParser parser) {
+        return unique(items(body, "deployments", MAX_DEPLOYS, item -> new Deploy(parser.parse(item), item)),
+                d -> d.request().agentName(), "deployments", "agent_name");
     }
 
     /** {@code {"containers": [<stop body>, ...]}}; one container appears at most once. */

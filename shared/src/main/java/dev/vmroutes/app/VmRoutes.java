@@ -86,7 +86,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
                 new Images(docker, buildDocker, config.engine().buildTimeout(), config.engine().buildNetwork(),
                         config.engine().pipIndexUrl()), containers, logs, probe, config.readyTimeout(),
-                config.keepImages(), lock, metrics, clock);
+                config.keepImages(), config.gitTimeout().plus(config.engine().buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
+                lock, metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),
                 config.engine().buildTimeout(), clock, metrics);
         DeployPipeline deploy = new DeployPipeline(stages);
@@ -94,7 +95,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.maxBuilds(), deploys.workerDeadline())
                         : j -> new SqsDeployQueue(AwsClients.sqs(config), deploys.queueUrl()));
         return new VmRoutes(config, docker, buildDocker, store, parser, deploy, jobs, new Rollback(stages, config.containerLimits()),
-                agents, new Batches(deploy, agents.stop(), config.batchConcurrency()));
+                agents, new Batches(jobs, agents.stop(), config.batchConcurrency()));
     }
 
     /**

@@ -5,11 +5,15 @@ import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.api.VmException;
-import dev.vmroutes.deploy.DeployPipeline;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vmroutes.api.BatchRequests;
+import dev.vmroutes.deploy.DeployJobs;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,11 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Batches of deploys and stops, already validated as a whole: each item runs as the single call
- * would, {@code concurrency} at a time, and each item's outcome is its own, so one failure never
- * hides the others'.
+ * Batches of deploys and stops, already validated as a whole, each item's outcome its own, so one
+ * failure never hides the others'. Each deploy is queued as the deploy route queues it (its own
+ * lock, record and worker), then waited on for the sync budget: an item still under way past it is
+ * its {@link DeployJobs.Accepted}. Stops run as the single call would, {@code concurrency} at a time.
  */
-public record Batches(DeployPipeline deploys, StopAgent stops, int concurrency) {
+public record Batches(DeployJobs jobs, StopAgent stops, int concurrency) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One item's outcome, by its index in the request: what the single call answered, or the failure it threw. */
     public record Outcome(int index, Object result, RuntimeException failure) {
@@ -35,8 +42,35 @@ public record Batches(DeployPipeline deploys, StopAgent stops, int concurrency) 
         return new VmException(VmException.Kind.UNAVAILABLE, "not started: " + Deadline.describeCurrent() + " passed first", null);
     }
 
-    public List<Outcome> deploy(List<DeployRequest> requests) {
-        return run(requests, deploys::deploy);
+    /** Queues every deploy, then waits on them all for at most {@code budget}; a finished item's result is its answer as JSON. */
+    public List<Outcome> deploy(List<BatchRequests.Deploy> deploys, Duration budget) {
+        long until = System.nanoTime() + budget.toNanos();
+        List<Outcome> outcomes = new ArrayList<>();
+        List<DeployJobs.Accepted> accepted = new ArrayList<>();
+        for (BatchRequests.Deploy d : deploys) {
+            try {
+                accepted.add(jobs.submit(d.request(), d.body()));
+            } catch (RuntimeException e) {
+                accepted.add(null);
+                outcomes.add(new Outcome(outcomes.size(), null, e));
+                continue;
+            }
+            outcomes.add(null);
+        }
+        for (int i = 0; i < deploys.size(); i++) {
+            DeployJobs.Accepted item = accepted.get(i);
+            if (item == null) continue;
+            try {
+                Duration left = Duration.ofNanos(Math.max(0, until - System.nanoTime()));
+                Optional<String> answer = jobs.await(item.deploymentId(), left);
+                outcomes.set(i, new Outcome(i, answer.isPresent() ? JSON.readTree(answer.get()) : item, null));
+            } catch (RuntimeException e) {
+                outcomes.set(i, new Outcome(i, null, e));
+            } catch (JsonProcessingException e) {
+                outcomes.set(i, new Outcome(i, null, new IllegalStateException(e)));
+            }
+        }
+        return outcomes;
     }
 
     public List<Outcome> stop(List<StopRequest> requests) {

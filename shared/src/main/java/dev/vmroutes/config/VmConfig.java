@@ -69,19 +69,20 @@ public record VmConfig(
     /**
      * Where the engine is and how to reach it, as the docker CLI reads it.
      *
+     * @param access         whether this process may call the engine at all ({@code VM_ENGINE_ACCESS}, default true)
      * @param tlsSecret      a Secrets Manager secret with the three PEMs; wins over {@code certPath}
      * @param publishAddress the address container ports are published on and probed at
      * @param tlsPems        for local runs ({@code sam local invoke}): the secret's JSON itself, given as a variable
      * @param pipIndexUrl    the package index builds install requirements from (given to the build only); null: pip's default
      * @param buildNetwork   the network builds run on ({@code host} lets a build reach a package index on the engine's loopback); null: the engine's default
      */
-    public record Engine(URI host, boolean tlsVerify, Path certPath, String tlsSecret, String tlsPems, String publishAddress,
+    public record Engine(boolean access, URI host, boolean tlsVerify, Path certPath, String tlsSecret, String tlsPems, String publishAddress,
                          Duration connectTimeout, Duration responseTimeout, Duration buildTimeout, String buildNetwork,
                          String pipIndexUrl) {
 
-        /** Whether this process is given a way to reach the engine: a function without the engine's secret is given none. */
+        /** Whether this process may call the engine: a function that never does is given no access and no secret. */
         public boolean reachable() {
-            return !"tcp".equals(host.getScheme()) || tlsSecret != null || tlsPems != null || tlsVerify;
+            return access;
         }
     }
 
@@ -99,11 +100,13 @@ public record VmConfig(
             read.problem("VM_DOCKER_TLS", "is for local runs (sam local invoke); on Lambda the key belongs in VM_DOCKER_TLS_SECRET");
         }
         if (tlsPems != null && tlsSecret != null) read.problem("VM_DOCKER_TLS", "give VM_DOCKER_TLS or VM_DOCKER_TLS_SECRET, not both");
-        if (host != null && "tcp".equals(host.getScheme()) && !tlsVerify && tlsSecret == null && tlsPems == null) {
+        // A function that only reads the table is given no engine access, and so no secret to reach it with.
+        boolean access = !"false".equalsIgnoreCase(read.text("VM_ENGINE_ACCESS", "true"));
+        if (access && host != null && "tcp".equals(host.getScheme()) && !tlsVerify && tlsSecret == null && tlsPems == null) {
             read.problem("DOCKER_HOST", host + " needs TLS: set DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH, or VM_DOCKER_TLS_SECRET");
         }
         String publish = read.text("VM_PUBLISH_ADDRESS", host == null || !"tcp".equals(host.getScheme()) ? "127.0.0.1" : host.getHost());
-        Engine engine = new Engine(host, tlsVerify, certPath, tlsSecret, tlsPems, publish,
+        Engine engine = new Engine(access, host, tlsVerify, certPath, tlsSecret, tlsPems, publish,
                 read.seconds("VM_DOCKER_CONNECT_TIMEOUT_SECONDS", 5),
                 read.seconds("VM_DOCKER_RESPONSE_TIMEOUT_SECONDS", 30),
                 read.seconds("VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600),

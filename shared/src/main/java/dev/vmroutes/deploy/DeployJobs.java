@@ -72,6 +72,15 @@ public final class DeployJobs {
 
     /** A deploy accepted and not finished yet: where to watch it. */
     public record Accepted(String deploymentId, String agentName, String status) {
+
+        public String statusUrl() {
+            return "/api/v1/vm/deployments/" + deploymentId;
+        }
+
+        /** The 202 answer's body, with the status given (the record's latest). */
+        public Map<String, String> body(String currentStatus) {
+            return Map.of("deployment_id", deploymentId, "agent_name", agentName, "status", currentStatus, "status_url", statusUrl());
+        }
     }
 
     private final DeployPipeline pipeline;

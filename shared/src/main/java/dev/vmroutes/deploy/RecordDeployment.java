@@ -18,8 +18,12 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A deploy's record: created as {@code building}, then what ran, or the phase it failed in and why (redacted). */
-record RecordDeployment(DeploymentRecords records, Clock clock) {
+/**
+ * A deploy's record: created as {@code building}, then what ran, or the phase it failed in and why
+ * (redacted). A deploy under way has until its deadline ({@code deployDeadline} after it began, or
+ * the one its worker claimed it with): past it, with its lock no longer held, the sweep ends it.
+ */
+record RecordDeployment(DeploymentRecords records, java.time.Duration deployDeadline, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordDeployment.class);
     private static final java.util.Set<String> STOPPED = java.util.Set.of("stopped", "removed");
@@ -43,7 +47,8 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
     /** Stores the run's record: it is under way ({@code cloning}, or {@code starting} for a rollback). */
     void begin(DeployRun run) {
         run.lease().check();
-        Deployment record = run.record().withPhases(run.phaseTimes(null), null);
+        Instant deadline = run.claimed() != null ? run.claimed().deadlineAt() : clock.instant().plus(deployDeadline);
+        Deployment record = run.record().withPhases(run.phaseTimes(null), null).until(deadline);
         run.recorded(run.claimed() == null ? records.create(record) : records.update(record.over(run.claimed())));
     }
 
@@ -89,6 +94,8 @@ record RecordDeployment(DeploymentRecords records, Clock clock) {
         run.lease().check();
         Deployment record = run.phase("record", () -> records.update(run.record().ran(state.getId(), commit, image, status,
                 PublishedPorts.of(state), readiness.ready() ? now : null, now).withPhases(run.phaseTimes(clock.instant()), imageReused)));
+        // What follows (the replace) may still fail: its failure is written over this version.
+        run.recorded(record);
         LOG.info("deployed {} ({}) commit {} image {} status {} ready {}", record.containerName(), record.id(), commit, image,
                 status, readiness.ready());
         return record;

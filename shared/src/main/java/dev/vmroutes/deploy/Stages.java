@@ -46,16 +46,17 @@ public final class Stages {
 
     /**
      * @param keepImages how many of an agent's latest successful deployments keep their image
+     * @param deployDeadline how long a deploy made in one call may take, past which the sweep ends it
      * @param lock       the agents' deploy locks
      * @param metrics    where metric lines go (standard output on Lambda)
      */
     public Stages(Function<String, String> secrets, DeploymentRecords records, BuildLogs buildLogs, RepoCloner cloner, Images images,
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
-                  DeployLock lock, Consumer<String> metrics, Clock clock) {
+                  Duration deployDeadline, DeployLock lock, Consumer<String> metrics, Clock clock) {
         this.lock = lock;
         AgentNetworks networks = new AgentNetworks(containers.docker());
         this.resolveSecrets = new ResolveSecrets(secrets);
-        this.record = new RecordDeployment(records, clock);
+        this.record = new RecordDeployment(records, deployDeadline, clock);
         this.cloner = cloner;
         this.produceImage = new ProduceImage(images, buildLogs, record::cancelRequested);
         this.findUnchanged = new FindUnchanged(containers, probe);

@@ -24,6 +24,9 @@ public record DockerSettings(URI host, TlsMaterial tls, String publishAddress,
      * the same JSON given as a variable for a local run, or the certificate directory.
      */
     public static DockerSettings resolve(VmConfig.Engine engine, Function<String, String> secretReader) {
+        if (!engine.access()) {
+            throw new IllegalStateException("this function is given no access to the Docker engine (VM_ENGINE_ACCESS=false)");
+        }
         TlsMaterial tls = null;
         if (engine.tlsPems() != null) {
             tls = TlsMaterial.fromSecretJson(engine.tlsPems());

@@ -52,8 +52,10 @@ final class DeploymentItems {
         item.put("id", AttributeValue.fromS(d.id()));
         if (d.live()) item.put(LIVE, AttributeValue.fromS(YES));
         if (d.inProgress()) {
-            item.put(IN_PROGRESS, AttributeValue.fromS(YES));
-            putInstant(item, DEADLINE_AT, d.deadlineAt() == null ? d.updatedAt() : d.deadlineAt());
+            if (d.deadlineAt() != null) {
+                item.put(IN_PROGRESS, AttributeValue.fromS(YES));
+                putInstant(item, DEADLINE_AT, d.deadlineAt());
+            }
         } else if (!d.live() && !Boolean.TRUE.equals(d.imageKept())) {
             // Rollback and retention still need a record whose image is kept; list and the sweep a live one.
             item.put(EXPIRES_AT, number((d.updatedAt() == null ? Instant.now() : d.updatedAt()).plus(retention).getEpochSecond()));

@@ -32,7 +32,7 @@ public interface DeploymentStore {
     /** The deployments that have a container (see {@link Deployment#live()}), each with its latest probe; never the whole table. */
     List<Deployment> listLive();
 
-    /** The deployments under way (see {@link Deployment#inProgress()}); never the whole table. */
+    /** The deployments under way (see {@link Deployment#inProgress()}) that have a deadline; never the whole table. */
     List<Deployment> listInProgress();
 
     /**

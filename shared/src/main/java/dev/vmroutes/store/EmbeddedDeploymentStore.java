@@ -62,7 +62,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
 
     @Override
     public List<Deployment> listInProgress() {
-        return all().stream().filter(Deployment::inProgress).toList();
+        return all().stream().filter(d -> d.inProgress() && d.deadlineAt() != null).toList();
     }
 
     /** The local run keeps few records: reading them all is what a scan of this file costs. */
@@ -103,7 +103,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
                                                   java.time.Instant now) {
         var held = locks.get(agentName);
         if (held != null && !held.getValue().isBefore(now)) return Optional.of(held.getKey());
-        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt));
+        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         return Optional.empty();
     }
 
@@ -112,7 +112,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
                                              java.time.Instant now) {
         var held = locks.get(agentName);
         if (held != null && !held.getKey().equals(deploymentId) && !held.getValue().isBefore(now)) return false;
-        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt));
+        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         return true;
     }
 
@@ -120,7 +120,7 @@ public final class EmbeddedDeploymentStore implements DeploymentStore, AutoClose
     public synchronized boolean renewLock(String agentName, String deploymentId, java.time.Instant expiresAt) {
         var held = locks.get(agentName);
         if (held == null || !held.getKey().equals(deploymentId)) return false;
-        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt));
+        locks.put(agentName, java.util.Map.entry(deploymentId, expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         return true;
     }
 

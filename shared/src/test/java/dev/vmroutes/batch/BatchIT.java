@@ -1,5 +1,8 @@
 package dev.vmroutes.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmroutes.api.BatchRequests;
@@ -31,7 +34,8 @@ class BatchIT {
             items.add(item);
             env.removeAfterwards("batch-" + i);
         }
-        List<Batches.Outcome> outcomes = env.routes.batches().deploy(BatchRequests.deploys(body, env.routes.parser()));
+        List<Batches.Outcome> outcomes = env.routes.batches().deploy(BatchRequests.deploys(body, env.routes.parser()),
+                Duration.ofMinutes(3));
 
         assertThat(outcomes).extracting(Batches.Outcome::index).containsExactly(0, 1, 2, 3, 4);
         for (Batches.Outcome o : outcomes) {
@@ -43,9 +47,9 @@ class BatchIT {
                 assertThat(env.agentContainers("batch-2")).isEmpty();
             } else {
                 assertThat(o.failure()).as("item " + o.index()).isNull();
-                Results.Deployed d = (Results.Deployed) o.result();
-                assertThat(d.status()).isEqualTo("running");
-                assertThat(d.containerName()).startsWith("jules-agent-batch-" + o.index() + "-");
+                JsonNode d = (JsonNode) o.result();
+                assertThat(d.get("status").asText()).isEqualTo("running");
+                assertThat(d.get("container_name").asText()).startsWith("jules-agent-batch-" + o.index() + "-");
             }
         }
     }

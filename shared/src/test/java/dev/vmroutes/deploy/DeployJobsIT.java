@@ -88,4 +88,39 @@ class DeployJobsIT {
         worker.join();
         assertThat(JSON.readTree(jobs.await(job.id(), Duration.ofSeconds(1)).orElseThrow()).get("ready").asBoolean()).isTrue();
     }
+
+    @Test
+    void aRequestWhoseMessageWouldNotFit_is413NamingTheField_andNothingIsMade() {
+        CapturedJobs captured = new CapturedJobs(env);
+        String agent = "too-large";
+        var body = env.body(agent);
+        var environment = body.putObject("environment");
+        for (int i = 0; i < 60; i++) environment.put("VALUE_" + i, "x".repeat(10_000));
+        VmException e = catchThrowableOfType(VmException.class, () -> captured.submit(body));
+        assertThat(e.kind()).isEqualTo(VmException.Kind.TOO_LARGE);
+        assertThat(e.detail()).startsWith("environment: ").contains("262144");
+        assertThat(env.allRecords()).noneMatch(d -> agent.equals(d.agentName()));
+        assertThat(env.store.readLock(agent)).isEmpty();
+    }
+
+    @Test
+    void aBuildFailingWithAHugeLine_endsFailedWithACappedDetail() throws Exception {
+        CapturedJobs captured = new CapturedJobs(env);
+        String agent = "huge-error";
+        AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", "print('x')\n",
+                "requirements.txt", "y" + "=".repeat(3) + "z".repeat(250_000) + "\n"));
+        env.git.serve(agent, repo.repository());
+        CapturedJobs.Job job = captured.submit(env.body(agent).put("repo_url", env.git.url(agent)));
+        jobsRun(captured, job);
+        Deployment record = env.store.get(job.id()).orElseThrow();
+        assertThat(record.status()).isEqualTo("failed");
+        assertThat(record.failurePhase()).isEqualTo("build");
+        assertThat(record.failureReason().length()).isLessThanOrEqualTo(Deployment.DETAIL_CHARS + 10);
+        assertThat(record.failureReason()).contains("Invalid requirement");
+        assertThat(record.answerBody().length()).isLessThanOrEqualTo(Deployment.DETAIL_CHARS + 10);
+    }
+
+    private static void jobsRun(CapturedJobs captured, CapturedJobs.Job job) {
+        captured.jobs.run(job.id(), job.body());
+    }
 }

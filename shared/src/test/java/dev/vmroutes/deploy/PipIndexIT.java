@@ -79,4 +79,44 @@ class PipIndexIT {
         var image = env.docker.inspectImageCmd(answer.get("image").asText()).exec();
         assertThat(String.join(" ", image.getConfig().getEnv())).doesNotContain("PIP_INDEX_URL").doesNotContain(index.url());
     }
+
+    @Test
+    void aBatchOfFiveBuildsPastTheBudget_answersEachDeploymentId_andEachReachesItsEnd() throws Exception {
+        String main = "import greeting\nprint(greeting.hello(), flush=True)\n" + AgentRepo.HTTP_AGENT;
+        com.fasterxml.jackson.databind.node.ObjectNode batch = JSON.createObjectNode();
+        var items = batch.putArray("deployments");
+        for (int i = 0; i < 5; i++) {
+            String agent = "batch-pip-" + i;
+            AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", main + "# " + i + "\n",
+                    "requirements.txt", PackageIndex.PACKAGE + "==1.0\n"));
+            env.git.serve(agent, repo.repository());
+            items.add(env.body(agent).put("repo_url", env.git.url(agent)));
+            env.removeAfterwards(agent);
+        }
+        List<dev.vmroutes.batch.Batches.Outcome> outcomes = env.routes.batches()
+                .deploy(dev.vmroutes.api.BatchRequests.deploys(batch, env.routes.parser()), Duration.ofSeconds(2));
+        assertThat(outcomes).extracting(dev.vmroutes.batch.Batches.Outcome::index).containsExactly(0, 1, 2, 3, 4);
+        List<String> ids = outcomes.stream().map(o -> {
+            assertThat(o.failure()).as("item " + o.index()).isNull();
+            assertThat(o.result()).as("still under way past the budget").isInstanceOf(DeployJobs.Accepted.class);
+            return ((DeployJobs.Accepted) o.result()).deploymentId();
+        }).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+
+        // At most four build at once: the fifth says it waits for a slot.
+        Set<String> details = new LinkedHashSet<>();
+        long until = System.nanoTime() + 300_000_000_000L;
+        while (ids.stream().anyMatch(id -> Deployment.IN_PROGRESS.contains(env.routes.agents().deployments().get(id).status()))
+                && System.nanoTime() < until) {
+            for (String id : ids) {
+                Results.Deployment d = env.routes.agents().deployments().get(id);
+                if ("queued".equals(d.status()) && d.detail() != null) details.add(d.detail());
+            }
+            Thread.sleep(200);
+        }
+        for (String id : ids) {
+            assertThat(env.routes.agents().deployments().get(id).status()).as(id).isEqualTo("running");
+        }
+        assertThat(details).anySatisfy(d -> assertThat(d).contains("waiting for a build slot"));
+    }
 }

@@ -78,7 +78,7 @@ abstract class DeploymentStoreContract {
         Deployment queued = store().create(Deployment.queued("q-" + agent, agent, "https://git.example/a.git", "main", "{}",
                 t.plusSeconds(60), t));
         Deployment building = store().create(Deployment.building("b-" + agent, agent, "jules-agent-" + agent + "-1",
-                "https://git.example/a.git", "main", t));
+                "https://git.example/a.git", "main", t).until(t.plusSeconds(60)));
         Deployment running = store().update(store().create(Deployment.building("r-" + agent, agent, "jules-agent-" + agent + "-2",
                 "https://git.example/a.git", "main", t)).ran("c", "sha", "img", "running", Map.of(), t, t));
         Deployment replaced = store().update(store().create(Deployment.building("x-" + agent, agent, "jules-agent-" + agent + "-3",

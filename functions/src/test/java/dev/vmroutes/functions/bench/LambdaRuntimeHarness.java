@@ -111,12 +111,22 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
     public ColdStart start(List<Path> classpath, List<String> jvmOptions, String mainClass, String handler,
                            Map<String, String> environment, boolean onlyThisEnvironment, byte[] eventJson,
                            Duration timeout) throws Exception {
+        try (Running running = launch(classpath, jvmOptions, mainClass, handler, environment, onlyThisEnvironment, eventJson)) {
+            return running.await(timeout);
+        }
+    }
+
+    /** Starts the function as {@link #start} does, without waiting: the caller waits, or kills it as a dying sandbox would. */
+    public Running launch(List<Path> classpath, List<String> jvmOptions, String mainClass, String handler,
+                          Map<String, String> environment, boolean onlyThisEnvironment, byte[] eventJson) throws IOException {
+        CompletableFuture<String> answer;
         synchronized (this) {
             event = eventJson;
             requestId = UUID.randomUUID().toString();
             generation++;
             served = false;
             response = new CompletableFuture<>();
+            answer = response;
             notifyAll();
         }
         List<String> command = new ArrayList<>();
@@ -138,14 +148,29 @@ public final class LambdaRuntimeHarness implements AutoCloseable {
         builder.environment().putIfAbsent("AWS_REGION", "us-east-1");
         Path log = Files.createTempFile("cold-start", ".log");
         builder.redirectOutput(log.toFile());
-        long start = System.nanoTime();
-        Process process = builder.start();
-        try {
-            String answer = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new ColdStart(handler, Duration.ofNanos(System.nanoTime() - start), answer);
-        } catch (Exception e) {
-            throw new IllegalStateException(handler + " did not answer: " + e.getMessage() + "\n" + tail(log), e);
-        } finally {
+        return new Running(handler, builder.start(), answer, log, System.nanoTime(), generation);
+    }
+
+    /** A function's process and the answer it will give. */
+    public record Running(String handler, Process process, CompletableFuture<String> answer, Path log, long startNanos,
+                          long generation) implements AutoCloseable {
+
+        public ColdStart await(Duration timeout) throws Exception {
+            try {
+                String response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return new ColdStart(handler, Duration.ofNanos(System.nanoTime() - startNanos), response);
+            } catch (Exception e) {
+                throw new IllegalStateException(handler + " did not answer: " + e.getMessage() + "\n" + tail(log), e);
+            }
+        }
+
+        /** Ends the process at once, as a sandbox that dies does: no shutdown hook, no cleanup. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor();
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
             String keep = System.getProperty("coldstart.logs");

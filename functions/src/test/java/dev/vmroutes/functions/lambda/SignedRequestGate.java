@@ -33,6 +33,7 @@ public final class SignedRequestGate implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
+    private volatile boolean throttling;
 
     public SignedRequestGate(URI target, Supplier<String> currentKey) throws IOException {
         this.target = target;
@@ -44,6 +45,11 @@ public final class SignedRequestGate implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** While on, every request is answered as DynamoDB answers when it throttles. */
+    public void throttle(boolean on) {
+        throttling = on;
     }
 
     /** The access keys of the requests let through, in order. */
@@ -61,7 +67,16 @@ public final class SignedRequestGate implements AutoCloseable {
         Matcher credential = CREDENTIAL.matcher(authorization == null ? "" : authorization);
         String key = credential.find() ? credential.group(1) : "unsigned";
         byte[] body = exchange.getRequestBody().readAllBytes();
-        if (!key.equals(currentKey.get())) {
+        if (throttling) {
+            byte[] answer = "{\"__type\": \"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\", \"message\": \"The level of configured provisioned throughput for the table was exceeded\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+            exchange.sendResponseHeaders(400, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+            return;
+        }
+        if (currentKey != null && !key.equals(currentKey.get())) {
             refused.add(key);
             byte[] answer = "{\"__type\": \"com.amazonaws.dynamodb.v20120810#ExpiredTokenException\", \"message\": \"The security token included in the request is expired\"}"
                     .getBytes(StandardCharsets.UTF_8);
