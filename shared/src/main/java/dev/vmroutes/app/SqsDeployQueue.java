@@ -12,7 +12,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * for the worker function. The queue is encrypted at rest; the message is deleted once the worker
  * has run, so an inline token lives no longer than its job.
  */
-record SqsDeployQueue(SqsClient sqs, String queueUrl) implements DeployJobs.Queue {
+public record SqsDeployQueue(SqsClient sqs, String queueUrl) implements DeployJobs.Queue {
+
+    /** The largest message sent: the queue's MaximumMessageSize in template.yaml is at least this. */
+    public static final int MAX_MESSAGE_BYTES = 262_144;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
