@@ -66,9 +66,12 @@ class TemplateConstraintsTest {
     static final int DEFAULT_EPHEMERAL_MB = 512;
     static final int DEFAULT_VISIBILITY_TIMEOUT = 30;
     static final int DEFAULT_RETENTION_SECONDS = 345_600;
-    /** A DynamoDB table's name is at most 255 characters. */
+    /** A DynamoDB table's name is at most 255 characters ({@link #DYNAMODB_NAMES}). */
     static final int TABLE_NAME_CHARS = 255;
-    /** A queue's URL: https://sqs.<region>.amazonaws.com[.cn]/<12-digit account>/<name of at most 80 characters>. */
+    /**
+     * A queue's URL: https://sqs.&lt;region&gt;.amazonaws.com[.cn]/&lt;12-digit account&gt;/&lt;name&gt;, the name at
+     * most 80 characters ({@link #SQS_QUOTAS}), the region's name taken at 25.
+     */
     static final int QUEUE_URL_CHARS = "https://sqs.".length() + 25 + ".amazonaws.com.cn/".length() + 12 + 1 + 80;
 
     static JsonNode template;
@@ -253,8 +256,8 @@ class TemplateConstraintsTest {
             return parameter.path("MaxLength").asInt(-1);
         }
         return switch (t.at("/Resources/" + ref + "/Type").asText()) {
-            case "AWS::DynamoDB::Table" -> TABLE_NAME_CHARS;   // DYNAMODB_NAMES
-            case "AWS::SQS::Queue" -> QUEUE_URL_CHARS;         // SQS_QUOTAS: a queue name is at most 80 characters
+            case "AWS::DynamoDB::Table" -> TABLE_NAME_CHARS;
+            case "AWS::SQS::Queue" -> QUEUE_URL_CHARS;
             default -> -1;
         };
     }
