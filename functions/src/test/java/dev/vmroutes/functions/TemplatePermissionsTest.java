@@ -1,0 +1,158 @@
+package dev.vmroutes.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static dev.vmroutes.functions.CloudFormationTemplate.functions;
+import static dev.vmroutes.functions.CloudFormationTemplate.target;
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Least privilege, per function: which secrets, tables and queues each may touch, read from the
+ * template's policies and SQS events and compared with this table, entry for entry. The engine's
+ * TLS secret is root on the Docker host: only functions that call the engine may read it.
+ */
+class TemplatePermissionsTest {
+
+    static final String RECORDS_READ = "DynamoDBReadPolicy(DeploymentsTable)";
+    static final String RECORDS_CRUD = "DynamoDBCrudPolicy(DeploymentsTable)";
+    static final String BUILD_LOGS_READ = "DynamoDBReadPolicy(DeploymentLogsTable)";
+    static final String BUILD_LOGS_CRUD = "DynamoDBCrudPolicy(DeploymentLogsTable)";
+    static final String ENGINE_SECRET = "AWSSecretsManagerGetSecretValuePolicy(DockerTlsSecretArn)";
+    static final String AGENT_SECRETS = "if UseSecretPrefix: Allow secretsmanager:GetSecretValue on "
+            + "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${SecretPrefix}*";
+    static final String SEND_JOBS = "SQSSendMessagePolicy(DeployQueue)";
+    static final String TAKE_JOBS = "SQS event(DeployQueue)";
+    static final String TAKE_DEAD_LETTERS = "SQS event(DeployDeadLetterQueue)";
+
+    static final Map<String, Set<String>> EXPECTED = Map.ofEntries(
+            entry("DeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS)),
+            entry("DeployWorkerFunction", Set.of(RECORDS_CRUD, BUILD_LOGS_CRUD, ENGINE_SECRET, AGENT_SECRETS, TAKE_JOBS)),
+            entry("DeployDeadLetterFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, TAKE_DEAD_LETTERS)),
+            entry("ListFunction", Set.of(RECORDS_READ, ENGINE_SECRET)),
+            entry("OpenApiFunction", Set.of()),
+            entry("StopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)),
+            entry("HealthFunction", Set.of(RECORDS_READ, ENGINE_SECRET)),
+            entry("LogsFunction", Set.of(RECORDS_READ, ENGINE_SECRET)),
+            entry("DeploymentFunction", Set.of(RECORDS_READ)),
+            entry("DeploymentCancelFunction", Set.of(RECORDS_CRUD)),
+            entry("DeploymentLogFunction", Set.of(RECORDS_READ, BUILD_LOGS_READ)),
+            entry("DeploymentsFunction", Set.of(RECORDS_READ)),
+            entry("RollbackFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)),
+            entry("BatchDeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS)),
+            entry("BatchStopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)),
+            entry("HealthSweepFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)));
+
+    static JsonNode template;
+
+    @BeforeAll
+    static void load() throws Exception {
+        template = CloudFormationTemplate.load();
+    }
+
+    /** What each function may do, in the table's words: policy templates with their resource, statements, SQS events. */
+    static Map<String, Set<String>> grants(JsonNode t) {
+        Map<String, Set<String>> grants = new TreeMap<>();
+        functions(t).forEach((name, f) -> {
+            Set<String> granted = new TreeSet<>();
+            f.path("Policies").forEach(p -> granted.addAll(describe(p)));
+            f.path("Events").forEach(e -> {
+                if (e.path("Type").asText().equals("SQS")) granted.add("SQS event(" + target(e.at("/Properties/Queue")) + ")");
+            });
+            grants.put(name, granted);
+        });
+        return grants;
+    }
+
+    static List<String> describe(JsonNode policy) {
+        List<String> described = new ArrayList<>();
+        if (policy.isTextual()) {
+            described.add("managed " + policy.asText());
+        } else if (policy.has("Fn::If")) {
+            JsonNode branches = policy.get("Fn::If");
+            for (int i = 1; i <= 2; i++) {
+                if ("AWS::NoValue".equals(target(branches.get(i)))) continue;
+                String condition = (i == 1 ? "if " : "unless ") + branches.get(0).asText() + ": ";
+                describe(branches.get(i)).forEach(d -> described.add(condition + d));
+            }
+        } else if (policy.has("Statement")) {
+            policy.get("Statement").forEach(s -> described.add(s.path("Effect").asText() + " "
+                    + text(s.get("Action")) + " on " + text(s.get("Resource"))));
+        } else {
+            policy.fields().forEachRemaining(template -> {
+                List<String> on = new ArrayList<>();
+                template.getValue().forEach(v -> on.add(target(v) != null ? target(v) : v.asText()));
+                described.add(template.getKey() + "(" + String.join(", ", on) + ")");
+            });
+        }
+        return described;
+    }
+
+    static String text(JsonNode value) {
+        if (value.isArray()) {
+            List<String> parts = new ArrayList<>();
+            value.forEach(v -> parts.add(text(v)));
+            return String.join(", ", parts);
+        }
+        return value.has("Fn::Sub") ? value.get("Fn::Sub").asText() : value.asText();
+    }
+
+    @Test
+    void everyFunction_hasExactlyTheSecretsTablesAndQueuesItsTableEntryNames() {
+        assertThat(grants(template)).isEqualTo(new TreeMap<>(EXPECTED));
+    }
+
+    @Test
+    void onlyFunctionsThatCallTheEngine_mayReadItsTlsSecret_andOnlyTheWorkerAgentSecrets() {
+        Map<String, Set<String>> grants = grants(template);
+        assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(ENGINE_SECRET)).map(Map.Entry::getKey))
+                .containsExactlyInAnyOrder("DeployFunction", "DeployWorkerFunction", "DeployDeadLetterFunction", "ListFunction",
+                        "StopFunction", "HealthFunction", "LogsFunction", "RollbackFunction", "BatchDeployFunction",
+                        "BatchStopFunction", "HealthSweepFunction");
+        assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(AGENT_SECRETS)).map(Map.Entry::getKey))
+                .containsExactly("DeployWorkerFunction");
+    }
+
+    static Stream<Arguments> widened() {
+        return Stream.of(
+                Arguments.of("the OpenAPI function reads the engine's secret", (Consumer<ObjectNode>) t ->
+                        policies(t, "OpenApiFunction").addObject().putObject("AWSSecretsManagerGetSecretValuePolicy")
+                                .putObject("SecretArn").put("Ref", "DockerTlsSecretArn")),
+                Arguments.of("a table-only reader may write", (Consumer<ObjectNode>) t -> {
+                    ObjectNode policy = (ObjectNode) policies(t, "DeploymentFunction").get(0);
+                    policy.set("DynamoDBCrudPolicy", policy.remove("DynamoDBReadPolicy"));
+                }),
+                Arguments.of("the deploy route reads agent secrets", (Consumer<ObjectNode>) t ->
+                        policies(t, "DeployFunction").add(policies(t, "DeployWorkerFunction").get(3).deepCopy())),
+                Arguments.of("a function the table does not know", (Consumer<ObjectNode>) t ->
+                        ((ObjectNode) t.get("Resources")).set("ExtraFunction", t.at("/Resources/DeploymentFunction").deepCopy())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("widened")
+    void aTemplateThatWidensAFunctionsRights_isRefused(String change, Consumer<ObjectNode> widen) {
+        ObjectNode widened = template.deepCopy();
+        widen.accept(widened);
+        assertThat(grants(widened)).isNotEqualTo(new TreeMap<>(EXPECTED));
+    }
+
+    static ArrayNode policies(ObjectNode t, String function) {
+        return ((ObjectNode) t.at("/Resources/" + function + "/Properties")).withArray("Policies");
+    }
+}
