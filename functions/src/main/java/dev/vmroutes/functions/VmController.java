@@ -53,6 +53,9 @@ public class VmController {
         var request = vm.parser().parse(body);
         boolean respondAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains("respond-async");
         return vm.withinDeadline(() -> {
+            // A deploy that would change nothing is answered at once, before anything is queued or recorded.
+            Optional<String> unchanged = vm.jobs().answerIfUnchanged(request);
+            if (unchanged.isPresent()) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(unchanged.get());
             DeployJobs.Accepted accepted = vm.jobs().submit(request, body);
             if (!respondAsync) {
                 Optional<String> result = vm.jobs().await(accepted.deploymentId(), vm.syncBudget());

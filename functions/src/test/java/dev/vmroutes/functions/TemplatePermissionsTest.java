@@ -129,6 +129,20 @@ class TemplatePermissionsTest {
                 .containsExactly("DeployWorkerFunction");
     }
 
+    @Test
+    void functionsThatMayNotReadTheEnginesSecret_areGivenNoEngineAccessAndNoSecretName() {
+        Map<String, Set<String>> grants = grants(template);
+        grants.forEach((function, granted) -> {
+            JsonNode variables = template.at("/Resources/" + function + "/Properties/Environment/Variables");
+            if (granted.contains(ENGINE_SECRET)) {
+                assertThat(variables.path("VM_ENGINE_ACCESS").isMissingNode()).as(function).isTrue();
+            } else {
+                assertThat(variables.path("VM_ENGINE_ACCESS").asText()).as(function).isEqualTo("false");
+                assertThat(variables.path("VM_DOCKER_TLS_SECRET").asText("unset")).as(function).isEmpty();
+            }
+        });
+    }
+
     static Stream<Arguments> widened() {
         return Stream.of(
                 Arguments.of("the OpenAPI function reads the engine's secret", (Consumer<ObjectNode>) t ->

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.api.Redactor;
@@ -163,6 +164,25 @@ public final class DeployJobs {
             }
         }
         throw VmException.tooLarge(largest, "the request needs " + size + " bytes in " + where + ", which holds at most " + limit);
+    }
+
+    /** How long the deploy route spends finding out whether a deploy would change nothing before it queues it. */
+    static final Duration UNCHANGED_CHECK = Duration.ofSeconds(5);
+
+    /**
+     * The answer (JSON) to a deploy that would change nothing, found before anything is queued or
+     * recorded, within {@link #UNCHANGED_CHECK}. Empty when it would change something, when a deploy
+     * of the agent is under way, or when the check cannot tell in time: then the deploy is queued.
+     */
+    public Optional<String> answerIfUnchanged(DeployRequest request) {
+        try {
+            if (lock.holder(request.agentName()).isPresent()) return Optional.empty();
+            return Deadline.interruptAfter(UNCHANGED_CHECK, () -> pipeline.answerIfUnchanged(request)).map(DeployJobs::json);
+        } catch (RuntimeException cannotTell) {
+            LOG.info("agent {}: could not tell whether the deploy changes anything ({}); it is queued",
+                    request.agentName(), Redactor.describe(cannotTell));
+            return Optional.empty();
+        }
     }
 
     /**

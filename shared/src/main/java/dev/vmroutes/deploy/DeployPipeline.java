@@ -46,6 +46,37 @@ public final class DeployPipeline {
         return deploy(stages.resolveSecrets().resolve(request), lease, claimed);
     }
 
+    /**
+     * The answer to a deploy that would change nothing, found before anything is queued or
+     * recorded: the agent runs the branch's commit with the same settings, healthy. Empty when it
+     * would change something, or when finding out needs more than the Git server and the engine
+     * (secrets by reference, {@code force}, {@code replace: false}): then the deploy goes its usual way.
+     */
+    public Optional<Results.Deployed> answerIfUnchanged(DeployRequest request) {
+        if (!request.replace() || request.force() || request.authTokenSecret() != null || request.sshKeySecret() != null) {
+            return Optional.empty();
+        }
+        CompletableFuture<List<Container>> listing = CompletableFuture.supplyAsync(
+                () -> stages.containers().ofAgent(request.agentName()), Thread::startVirtualThread);
+        DeployRun run = stages.start("deploy", stages.record().pending(RecordDeployment.newId(), request.agentName(),
+                request.repoUrl().url(), request.branch(), null, List.of()), Redactor.of(request.secrets()), null);
+        CloneSpec source = cloneSpec(request);
+        try (Workspace work = Workspace.create(); RepoCloner.Remote remote = stages.cloner().open(source, work.path().resolve("repo"))) {
+            var image = stages.produceImage().identify(run, remote, source, imageSpec(request));
+            if (!image.reused()) return Optional.empty();
+            List<Container> existing = await(listing);
+            Deployment.RunSettings settings = settings(request, existing);
+            Optional<InspectContainerResponse> same = run.phase("compare", () -> stages.findUnchanged()
+                    .find(stages.release().running(existing), image.tag(), settings, request.environment()));
+            return same.map(c -> unchanged(run, c, image));
+        }
+    }
+
+    private static Deployment.RunSettings settings(DeployRequest r, List<Container> existing) {
+        return new Deployment.RunSettings(r.exposePort(), r.limits().memoryBytes(), r.limits().nanoCpus(), r.limits().pids(),
+                r.volumes() != null ? r.volumes() : volumesOfNewest(existing), r.network());
+    }
+
     private Results.Deployed deploy(DeployRequest resolved, DeployLock.Lease lease, Deployment claimed) {
         String id = lease.deploymentId();
         // The agent's containers are asked of the engine while the Git server is asked for the commit.
@@ -59,9 +90,7 @@ public final class DeployPipeline {
         try (Workspace work = Workspace.create(); RepoCloner.Remote remote = stages.cloner().open(source, work.path().resolve("repo"))) {
             var image = stages.produceImage().identify(run, remote, source, spec);
             List<Container> existing = await(listing);
-            Deployment.RunSettings settings = new Deployment.RunSettings(resolved.exposePort(), resolved.limits().memoryBytes(),
-                    resolved.limits().nanoCpus(), resolved.limits().pids(),
-                    resolved.volumes() != null ? resolved.volumes() : volumesOfNewest(existing), resolved.network());
+            Deployment.RunSettings settings = settings(resolved, existing);
             run.pending(stages.record().pending(id, resolved.agentName(), resolved.repoUrl().url(), resolved.branch(), settings,
                     existing.stream().map(AgentContainers::name).toList()));
             if (image.reused() && resolved.replace() && !resolved.force()) {

@@ -123,4 +123,30 @@ class DeployJobsIT {
     private static void jobsRun(CapturedJobs captured, CapturedJobs.Job job) {
         captured.jobs.run(job.id(), job.body());
     }
+
+    @Test
+    void anUnchangedDeploy_isAnsweredBeforeAnythingIsQueuedOrRecorded() throws Exception {
+        CapturedJobs captured = new CapturedJobs(env);
+        String agent = "unchanged-fast";
+        CapturedJobs.Job first = captured.submit(env.body(agent));
+        captured.jobs.run(first.id(), first.body());
+        JsonNode running = JSON.readTree(captured.jobs.await(first.id(), Duration.ofSeconds(5)).orElseThrow());
+        int records = env.store.findByAgent(agent, 100).size();
+
+        var again = env.routes.parser().parse(env.body(agent));
+        JsonNode answer = JSON.readTree(captured.jobs.answerIfUnchanged(again).orElseThrow());
+        assertThat(answer.get("unchanged").asBoolean()).isTrue();
+        assertThat(answer.get("container_id").asText()).isEqualTo(running.get("container_id").asText());
+        assertThat(answer.get("deployment_id").asText()).isEqualTo(first.id());
+        assertThat(env.store.findByAgent(agent, 100)).as("nothing recorded").hasSize(records);
+        assertThat(env.store.readLock(agent)).as("nothing locked").isEmpty();
+
+        var changed = env.body(agent);
+        changed.putObject("environment").put("MODE", "other");
+        assertThat(captured.jobs.answerIfUnchanged(env.routes.parser().parse(changed))).as("another environment").isEmpty();
+        assertThat(captured.jobs.answerIfUnchanged(env.routes.parser().parse(env.body(agent).put("force", true)))).isEmpty();
+        CapturedJobs.Job underWay = captured.submit(env.body(agent).put("force", true));
+        assertThat(captured.jobs.answerIfUnchanged(again)).as("a deploy of the agent is under way").isEmpty();
+        captured.jobs.run(underWay.id(), underWay.body());
+    }
 }
