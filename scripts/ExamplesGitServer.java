@@ -55,7 +55,7 @@ public class ExamplesGitServer {
 
     void handle(HttpExchange exchange) throws IOException, InterruptedException {
         Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
-        if (!m.matches() || !Files.isDirectory(examples.resolve(m.group(1)))) {
+        if (!m.matches() || m.group(2).contains("/..") || !Files.isDirectory(examples.resolve(m.group(1)))) {
             exchange.sendResponseHeaders(404, -1);
             return;
         }
