@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every relative link in README.md and docs/*.md names a file a clone has (tracked, or new and not
+ * Every relative link in README.md, docs/*.md and the examples' READMEs names a file a clone has (tracked, or new and not
  * ignored: never build output) inside the repository, and every #anchor a heading of its page.
  */
 class DocsLinksTest {
@@ -35,6 +35,9 @@ class DocsLinksTest {
         List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        try (Stream<Path> examples = Files.list(root.resolve("examples"))) {
+            examples.map(p -> p.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(pages::add);
         }
         Set<String> inClone = filesOfAClone(root);
         List<String> broken = new ArrayList<>();
