@@ -28,7 +28,8 @@ import java.util.zip.ZipFile;
  */
 public final class LambdaRuntimeHarness implements AutoCloseable {
 
-    public static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    public static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "-Djdk.virtualThreadScheduler.parallelism=16");
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     private final HttpServer server;
