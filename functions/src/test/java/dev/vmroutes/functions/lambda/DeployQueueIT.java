@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmroutes.api.VmException;
+import dev.vmroutes.app.SqsDeployQueue;
 import dev.vmroutes.deploy.DeployJobs;
+import dev.vmroutes.deploy.DeployLock;
+import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.store.DeploymentRecords;
 import dev.vmroutes.functions.bench.ColdStartBench;
 import dev.vmroutes.functions.bench.LambdaRuntimeHarness;
 import dev.vmroutes.store.Deployment;
@@ -27,6 +31,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -235,6 +240,25 @@ class DeployQueueIT {
         assertThat(ended.failurePhase()).isEqualTo("ready");
         assertThat(ended.failureReason()).contains("its worker stopped");
         assertThat(env.agentContainers(agent)).as("what it made is removed").isEmpty();
+        assertThat(env.store.readLock(agent)).as("the agent is free").isEmpty();
+    }
+
+    @Test
+    void aQueueThatRefusesTheJob_is503_theRecordFailedInQueue_andTheAgentFree() {
+        DeploymentRecords records = new DeploymentRecords(env.store);
+        DeployJobs refusing = new DeployJobs(env.routes.deploy(), env.routes.parser(), records,
+                new DeployLock(records, Duration.ofMinutes(5), Duration.ofSeconds(60), Clock.systemUTC()),
+                new AgentContainers(env.docker, "127.0.0.1"), Duration.ofMinutes(5), Clock.systemUTC(),
+                j -> new SqsDeployQueue(sqs, queueUrl + "-deleted"));
+        String agent = "refused-by-queue";
+        var body = env.body(agent);
+        VmException e = catchThrowableOfType(VmException.class, () -> refusing.submit(env.routes.parser().parse(body), body));
+        assertThat(e.kind()).isEqualTo(VmException.Kind.UNAVAILABLE);
+        assertThat(e.detail()).startsWith("the deploy queue unavailable: ");
+        Deployment failed = env.store.findByAgent(agent, 10).get(0);
+        assertThat(failed.status()).isEqualTo("failed");
+        assertThat(failed.failurePhase()).isEqualTo("queue");
+        assertThat(failed.request()).as("an ended record keeps no request").isNull();
         assertThat(env.store.readLock(agent)).as("the agent is free").isEmpty();
     }
 }
