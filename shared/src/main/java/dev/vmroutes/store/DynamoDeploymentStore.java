@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -66,11 +68,22 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         return table;
     }
 
-    /** Creates the table (on-demand, with the container-name index) when it does not exist. */
+    /**
+     * Creates the table (on-demand, with its indexes and time to live) when it does not exist. A
+     * table made by an earlier version, without the sparse indexes list and the sweep read, is
+     * refused with what to do, rather than answered from a scan.
+     */
     public void createTableIfMissing() {
         call(() -> {
             try {
-                dynamo.describeTable(r -> r.tableName(table));
+                var existing = dynamo.describeTable(r -> r.tableName(table)).table();
+                Set<String> indexes = existing.globalSecondaryIndexes().stream().map(i -> i.indexName()).collect(Collectors.toSet());
+                List<String> lacking = List.of(AGENT_INDEX, LIVE_INDEX, IN_PROGRESS_INDEX).stream().filter(i -> !indexes.contains(i)).toList();
+                if (!lacking.isEmpty()) {
+                    throw new IllegalStateException("the deployment table " + table + " has no index " + String.join(", ", lacking)
+                            + ": it was made by an earlier version; add the indexes as docs/architecture.md describes them, or name a new table"
+                            + " in VM_TABLE_NAME");
+                }
                 return null;
             } catch (ResourceNotFoundException missing) {
                 try {
@@ -80,9 +93,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
                                     stringAttribute(DeploymentItems.LIVE), stringAttribute(DeploymentItems.IN_PROGRESS),
                                     stringAttribute(DeploymentItems.DEADLINE_AT))
                             .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                            .globalSecondaryIndexes(index(AGENT_INDEX, "agent_name", "created_at"),
-                                    index(LIVE_INDEX, DeploymentItems.LIVE, "created_at"),
-                                    index(IN_PROGRESS_INDEX, DeploymentItems.IN_PROGRESS, DeploymentItems.DEADLINE_AT)));
+                            .globalSecondaryIndexes(index(AGENT_INDEX, "agent_name", "created_at"), liveIndex(), inProgressIndex()));
                 } catch (ResourceInUseException createdMeanwhile) {
                     // another process created it first
                 }
@@ -95,6 +106,14 @@ public final class DynamoDeploymentStore implements DeploymentStore {
                 return null;
             }
         });
+    }
+
+    private static GlobalSecondaryIndex liveIndex() {
+        return index(LIVE_INDEX, DeploymentItems.LIVE, "created_at");
+    }
+
+    private static GlobalSecondaryIndex inProgressIndex() {
+        return index(IN_PROGRESS_INDEX, DeploymentItems.IN_PROGRESS, DeploymentItems.DEADLINE_AT);
     }
 
     private static AttributeDefinition stringAttribute(String name) {

@@ -57,6 +57,28 @@ class DynamoDeploymentStoreIT extends DeploymentStoreContract {
     }
 
     @Test
+    void aTableOfAnEarlierVersion_isRefusedWithWhatToDo() {
+        String name = "deployments-old-" + UUID.randomUUID();
+        var key = software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder();
+        dynamo.createTable(r -> r.tableName(name)
+                .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute("id"), attribute("agent_name"), attribute("created_at"))
+                .keySchema(key.attributeName("id").keyType("HASH").build())
+                .globalSecondaryIndexes(g -> g.indexName(DynamoDeploymentStore.AGENT_INDEX)
+                        .keySchema(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder().attributeName("agent_name").keyType("HASH").build(),
+                                software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder().attributeName("created_at").keyType("RANGE").build())
+                        .projection(p -> p.projectionType("ALL"))));
+        dynamo.waiter().waitUntilTableExists(r -> r.tableName(name));
+        DynamoDeploymentStore earlier = new DynamoDeploymentStore(dynamo, name, java.time.Duration.ofDays(90));
+        assertThatThrownBy(earlier::createTableIfMissing).hasMessageContaining("has no index live-index, in-progress-index")
+                .hasMessageContaining("VM_TABLE_NAME");
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeDefinition attribute(String name) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder().attributeName(name).attributeType("S").build();
+    }
+
+    @Test
     void unreachableTable_isReportedAsUnavailable() {
         var unreachable = DynamoDbClient.builder()
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
