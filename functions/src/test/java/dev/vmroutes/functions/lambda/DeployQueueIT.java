@@ -105,8 +105,10 @@ class DeployQueueIT {
     }
 
     static JsonNode deliver(Message message, boolean delete, Map<String, String> extraVariables) throws Exception {
-        var answer = launchWorker(message, "dev.vmroutes.functions.handler.DeployWorkerFunction::handleRequest", extraVariables)
-                .await(Duration.ofMinutes(3));
+        LambdaRuntimeHarness.ColdStart answer;
+        try (var worker = launchWorker(message, "dev.vmroutes.functions.handler.DeployWorkerFunction::handleRequest", extraVariables)) {
+            answer = worker.await(Duration.ofMinutes(3));
+        }
         JsonNode response = JSON.readTree(answer.response());
         assertThat(response.has("batchItemFailures")).as(answer.response()).isTrue();
         if (delete && response.get("batchItemFailures").isEmpty()) {
@@ -115,7 +117,7 @@ class DeployQueueIT {
         return response;
     }
 
-    /** An SQS event holding {@code message}, handed to {@code handler} in a new process under the runtime client. */
+    /** An SQS event holding {@code message}, handed to {@code handler} in a new process under the runtime client; close it to end the process. */
     static LambdaRuntimeHarness.Running launchWorker(Message message, String handler, Map<String, String> extraVariables) throws Exception {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode records = event.putArray("Records");
@@ -203,8 +205,10 @@ class DeployQueueIT {
         List<Message> dead = sqs.receiveMessage(r -> r.queueUrl(deadLetterUrl).waitTimeSeconds(5)
                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
         assertThat(dead).as("moved to the dead-letter queue").hasSize(1);
-        var answer = launchWorker(dead.get(0), "dev.vmroutes.functions.handler.DeployDeadLetterFunction::handleRequest", Map.of())
-                .await(Duration.ofMinutes(2));
+        LambdaRuntimeHarness.ColdStart answer;
+        try (var consumer = launchWorker(dead.get(0), "dev.vmroutes.functions.handler.DeployDeadLetterFunction::handleRequest", Map.of())) {
+            answer = consumer.await(Duration.ofMinutes(2));
+        }
         assertThat(JSON.readTree(answer.response()).get("batchItemFailures")).isEmpty();
         Deployment ended = env.store.get(accepted.deploymentId()).orElseThrow();
         assertThat(ended.status()).isEqualTo("failed");
