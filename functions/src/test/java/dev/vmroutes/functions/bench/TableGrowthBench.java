@@ -34,6 +34,7 @@ public final class TableGrowthBench {
             long list1k = ListSweepBench.median(iterations, env::list);
             long engine1k = ListSweepBench.median(iterations, engineList);
             long history1k = ListSweepBench.median(iterations, history);
+            long live1k = ListSweepBench.median(iterations, store::listLive);
 
             System.err.printf("writing %,d more finished records...%n", large - 1_000);
             long seedStart = System.nanoTime();
@@ -42,11 +43,14 @@ public final class TableGrowthBench {
             long listLarge = ListSweepBench.median(iterations, env::list);
             long engineLarge = ListSweepBench.median(iterations, engineList);
             long historyLarge = ListSweepBench.median(iterations, history);
+            long liveLarge = ListSweepBench.median(iterations, store::listLive);
 
             System.out.printf("list of 100 agents, %,7d records: %6.1f ms; engine's own list %6.1f ms; ratio %.2f (target <= 1.25)%n",
                     1_000, list1k / 1e6, engine1k / 1e6, (double) list1k / engine1k);
             System.out.printf("list of 100 agents, %,7d records: %6.1f ms; engine's own list %6.1f ms; ratio %.2f (target <= 1.25)%n",
                     large, listLarge / 1e6, engineLarge / 1e6, (double) listLarge / engineLarge);
+            System.out.printf("  of which the table's part alone (the live index and the probes, read beside the engine's list): %.1f ms -> %.1f ms%n",
+                    live1k / 1e6, liveLarge / 1e6);
             System.out.printf("history (limit 20), %,7d records: %6.1f ms (target <= 20)%n", 1_000, history1k / 1e6);
             System.out.printf("history (limit 20), %,7d records: %6.1f ms (target <= 20)%n", large, historyLarge / 1e6);
             System.out.printf("the table's size: list %.2fx, history %.2fx from %,d to %,d records%n",
