@@ -71,7 +71,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         }
         Clock clock = Clock.systemUTC();
         DeploymentRecords records = new DeploymentRecords(store);
-        AgentContainers containers = new AgentContainers(docker, settings.publishAddress());
+        AgentContainers containers = new AgentContainers(docker, settings.publishAddress(), config.engine().isolatedNetwork(),
+                config.engine().bounds().agentDiskBytes());
         HttpProbe probe = new HttpProbe(Duration.ofSeconds(2), config.probeTimeout());
         DeployRequestParser parser = new DeployRequestParser(
                 new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits(),

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Frame;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.RollbackRequest;
 import dev.vmroutes.api.VmException;
+import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.testing.AgentRepo;
 import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
@@ -64,8 +65,43 @@ class VolumesNetworksIT {
 
         Results.Stopped stopped = env.stop(TestRoutes.JSON.createObjectNode().put("container_name", back.containerName())
                 .put("remove", true).put("remove_volumes", true));
-        assertThat(stopped.volumesRemoved()).containsExactly("jules-notes-data");
-        assertThatThrownBy(() -> env.docker.inspectVolumeCmd("jules-notes-data").exec()).isInstanceOf(NotFoundException.class);
+        assertThat(stopped.volumesRemoved()).containsExactly(AgentVolumes.dockerName("notes", "data"));
+        assertThatThrownBy(() -> env.docker.inspectVolumeCmd(AgentVolumes.dockerName("notes", "data")).exec())
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aVolumeWrittenByAnAgentRunAsRoot_isGivenToItsOwnUser_whenItNextRunsAsThatUser() throws Exception {
+        String agent = "rooted";
+        AgentRepo repo = AgentRepo.create(env.dir, "rooted", Map.of("main.py", notesAgent("as-root")));
+        env.git.serve("rooted", repo.repository());
+        ObjectNode body = TestRoutes.JSON.createObjectNode().put("repo_url", env.git.url("rooted")).put("agent_name", agent)
+                .put("auth_token", env.token).put("run_as_root", true);
+        body.putObject("volumes").put("data", "/data");
+        assertThat(get(env.deploy(body))).isEqualTo("as-root\n");
+
+        repo.commit(Map.of("main.py", notesAgent("as-agent")));
+        Results.Deployed asAgent = env.deploy(body.put("run_as_root", false));
+        assertThat(asAgent.ready()).isTrue();
+        assertThat(get(asAgent)).as("the agent's own user appended to the file root wrote").isEqualTo("as-root\nas-agent\n");
+    }
+
+    @Test
+    void volumeNames_ofDifferentAgents_neverCollide() throws Exception {
+        ObjectNode rt = env.body("rt");
+        rt.putObject("volumes").put("weird-data", "/data");
+        ObjectNode rtWeird = env.body("rt-weird");
+        rtWeird.putObject("volumes").put("data", "/data");
+        Results.Deployed a = env.deploy(rt);
+        Results.Deployed b = env.deploy(rtWeird);
+
+        assertThat(a.ready()).isTrue();
+        assertThat(b.ready()).isTrue();
+        assertThat(AgentVolumes.dockerName("rt", "weird-data")).isNotEqualTo(AgentVolumes.dockerName("rt-weird", "data"));
+        assertThat(env.docker.inspectVolumeCmd(AgentVolumes.dockerName("rt-weird", "data")).exec().getLabels())
+                .containsEntry("jules.agent", "rt-weird").containsEntry("jules.volume", "data");
+        assertThat(env.list()).filteredOn(r -> r.containerName().equals(b.containerName()))
+                .singleElement().satisfies(r -> assertThat(r.volumes()).isEqualTo(Map.of("data", "/data")));
     }
 
     @Test

@@ -264,7 +264,10 @@ class DeployIT {
             assertThat(host.getNanoCPUs()).isEqualTo(1_000_000_000L);
             assertThat(host.getPidsLimit()).isEqualTo(256L);
             assertThat(host.getBinds()).isNullOrEmpty();
-            assertThat(host.getNetworkMode()).isEqualTo("jules-isolated");
+            assertThat(env.docker.inspectContainerCmd(deployed.containerId()).exec().getNetworkSettings().getNetworks())
+                    .containsOnlyKeys("jules-isolated");
+            assertThat(host.getReadonlyRootfs()).isTrue();
+            assertThat(host.getTmpFs()).containsEntry("/tmp", "rw,nosuid,nodev,size=" + (1L << 30));
             assertThat(host.getInit()).isTrue();
         } finally {
             env.removeAgentContainers(agent);
