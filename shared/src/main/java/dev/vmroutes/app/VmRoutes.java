@@ -58,7 +58,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
     public static VmRoutes create(VmConfig config, Function<String, String> secrets, Consumer<String> metrics) {
         DockerSettings settings = DockerSettings.resolve(config.engine(), secrets);
         DockerClient docker = DockerClients.create(settings);
-        DockerClient buildDocker = DockerClients.create(settings, settings.buildTimeout());
+        DockerClient buildDocker = DockerClients.createForBuilds(settings, settings.buildTimeout(),
+                Images.cpuQuery(config.engine().bounds()));
         DeploymentStore store;
         BuildLogs buildLogs;
         try {
@@ -79,9 +80,9 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 new SecretReferences(config.secretPrefix(), config.engine().tlsSecret()));
         ContainerLogs logs = new ContainerLogs(docker, Duration.ofSeconds(10));
         Stages stages = new Stages(secrets, records, buildLogs,
-                new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
+                new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts(), config.engine().bounds().maxRepoBytes()),
                 new Images(docker, buildDocker, settings.buildTimeout(), config.engine().buildNetwork(),
-                        config.engine().pipIndexUrl()), containers, logs, probe, config.readyTimeout(),
+                        config.engine().pipIndexUrl(), config.engine().bounds()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(settings.buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
                 metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),

@@ -76,19 +76,6 @@ public record VmConfig(
                          String pipIndexUrl, String isolatedNetwork, Bounds bounds) {
     }
 
-    /**
-     * What a build and an agent may take of the engine's host.
-     *
-     * @param buildMemoryBytes memory of a build step, swap included (no swap beyond it)
-     * @param buildCpuMillis   CPUs of a build step, in thousandths
-     * @param buildPids        processes of a build step
-     * @param maxRepoBytes     what a fetch may receive; larger repositories fail in {@code clone}
-     * @param agentDiskBytes   an agent's writable space ({@code /tmp}); 0: unbounded (a writable root filesystem)
-     */
-    public record Bounds(long buildMemoryBytes, long buildCpuMillis, long buildPids, long maxRepoBytes, long agentDiskBytes) {
-        public static final Bounds OFF = new Bounds(0, 0, 0, 0, 0);
-    }
-
     public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
     public static VmConfig fromEnvironment(Map<String, String> env) {
@@ -114,10 +101,11 @@ public record VmConfig(
                 buildNetwork(read),
                 pipIndexUrl(read),
                 read.text("VM_ISOLATED_NETWORK", "jules-isolated"),
-                new Bounds(read.size("VM_BUILD_MEMORY", 2048L << 20, 64L << 20),
-                        read.cpus("VM_BUILD_CPUS", 1000),
-                        read.whole("VM_BUILD_PIDS", 512, 16),
-                        read.whole("VM_MAX_REPO_MB", 512, 1) << 20,
+                // 0 turns a bound off.
+                new Bounds(read.size("VM_BUILD_MEMORY", 2048L << 20, 0),
+                        "0".equals(read.text("VM_BUILD_CPUS", null)) ? 0 : read.cpus("VM_BUILD_CPUS", 1000),
+                        read.whole("VM_BUILD_PIDS", 512, 0),
+                        read.whole("VM_MAX_REPO_MB", 512, 0) << 20,
                         read.size("VM_AGENT_DISK", 1024L << 20, 0)));
         long memoryMb = read.whole("VM_CONTAINER_MEMORY_MB", 512, 16);
         long cpuMillis = read.cpus("VM_CONTAINER_CPUS", 1000);
