@@ -128,6 +128,18 @@ public record AgentContainers(DockerClient docker, String publishAddress, String
                 .toList();
     }
 
+    /**
+     * Refuses an agent name that differs only in case from one a managed container already runs
+     * under: on a shared network both would answer to one DNS alias.
+     */
+    public void checkNameIsOwn(String agentName) {
+        listManaged().stream().map(c -> c.getLabels().get(Labels.AGENT))
+                .filter(other -> other != null && !other.equals(agentName) && other.equalsIgnoreCase(agentName))
+                .findFirst().ifPresent(other -> {
+                    throw VmException.conflict("agent " + other + " exists: agent names differ in more than case");
+                });
+    }
+
     /** Whether a container of that exact name exists now. */
     public boolean exists(String name) {
         return EngineErrors.read(() -> {

@@ -119,6 +119,18 @@ class HostileAgentsIT {
     }
 
     @Test
+    void anAgentNameDifferingOnlyInCase_is409NamingTheFirst_andCreatesNothing() {
+        Results.Deployed first = env.deploy(env.body("Casey"));
+        assertThat(first.ready()).isTrue();
+        assertThatThrownBy(() -> env.deploy(env.body("casey"))).isInstanceOfSatisfying(VmException.class, e -> {
+            assertThat(e.kind()).isEqualTo(VmException.Kind.CONFLICT);
+            assertThat(e.detail()).contains("agent Casey exists");
+        });
+        assertThat(env.agentContainers("casey")).isEmpty();
+        assertThat(env.store.list()).noneMatch(d -> "casey".equals(d.agentName()));
+    }
+
+    @Test
     void aDeployThatFailsAfterMakingAVolume_removesIt_andItsReasonShowsNoHostPath() {
         ObjectNode body = env.body("misfit");
         body.putObject("volumes").put("rc", "/root/.bashrc"); // a file in the image: the engine cannot mount a volume there
