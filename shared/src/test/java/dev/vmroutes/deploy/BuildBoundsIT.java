@@ -31,7 +31,7 @@ class BuildBoundsIT {
     static final TestRoutes env = new TestRoutes()
             .with("VM_BUILD_NETWORK", "host").with("VM_ALLOW_HOST_BUILD_NETWORK", "true")
             .with("VM_PIP_INDEX_URL", index.url())
-            .with("VM_BUILD_MEMORY", "256m").with("VM_BUILD_PIDS", "64").with("VM_BUILD_CPUS", "0.5")
+            .with("VM_BUILD_MEMORY", "768m").with("VM_BUILD_PIDS", "64").with("VM_BUILD_CPUS", "0.5")
             .with("VM_MAX_REPO_MB", "1");
 
     static HostilePackageIndex start() {
@@ -77,8 +77,11 @@ class BuildBoundsIT {
         ObjectNode forker = requiring("forker", "forker");
         assertThatThrownBy(() -> env.deploy(forker)).isInstanceOfSatisfying(VmException.class, e -> {
             assertThat(e.kind()).isEqualTo(VmException.Kind.DEPLOY_FAILED);
-            assertThat(e.detail()).startsWith("deployment_failed: build: ").containsPattern("(?i)resource temporarily unavailable|BlockingIOError");
+            assertThat(e.detail()).startsWith("deployment_failed: build: ").contains("returned a non-zero code");
         });
+        // The build's whole output: its forks were refused at the process limit, not killed for memory.
+        String id = env.store.list().stream().filter(d -> "forker".equals(d.agentName())).findFirst().orElseThrow().id();
+        assertThat(env.routes.agents().deployments().log(id, 0).log()).contains("BlockingIOError: [Errno 11] Resource temporarily unavailable");
         assertThat(env.list()).isNotNull();
     }
 
