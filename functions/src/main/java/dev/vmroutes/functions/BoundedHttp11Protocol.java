@@ -48,12 +48,13 @@ public class BoundedHttp11Protocol extends Http11NioProtocol {
         long now = System.nanoTime();
         try {
             for (SocketWrapperBase<org.apache.tomcat.util.net.NioChannel> socket : getEndpoint().getConnections()) {
-                // A processor sits on a connection between reads only while a request is under way;
-                // during the servlet's work it is taken off, and between requests there is none.
-                if (!(socket.getCurrentProcessor() instanceof AbstractProcessor processor)) continue;
+                // A processor sits on a connection between reads only while a request's head is arriving in
+                // parts (or an asynchronous request waits): during the servlet's work it is taken off, and
+                // between requests there is none. Its request's start is the head's first byte.
+                if (!(socket.getCurrentProcessor() instanceof AbstractProcessor processor) || processor.isAsync()) continue;
                 var request = processor.getRequest();
                 long started = request.getStartTimeNanos();
-                if (request.getRequestProcessor().getStage() == Constants.STAGE_PARSE && started > 0
+                if (request.getRequestProcessor().getStage() != Constants.STAGE_SERVICE && started > 0
                         && now - started > TimeUnit.MILLISECONDS.toNanos(headerReadTimeoutMs)) {
                     getEndpoint().processSocket(socket, SocketEvent.ERROR, true);
                 }

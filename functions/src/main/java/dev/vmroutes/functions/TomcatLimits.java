@@ -31,6 +31,8 @@ public class TomcatLimits implements WebServerFactoryCustomizer<TomcatServletWeb
         factory.addConnectorCustomizers(connector -> {
             if (connector.getProtocolHandler() instanceof BoundedHttp11Protocol protocol) {
                 protocol.setHeaderReadTimeout(headerReadTimeout.toMillis());
+                // A body left unread (refused as too large or too slow) is not read to its end: the connection closes.
+                protocol.setMaxSwallowSize(0);
             }
         });
     }
