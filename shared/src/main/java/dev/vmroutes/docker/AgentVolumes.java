@@ -136,12 +136,13 @@ public record AgentVolumes(DockerClient docker) {
 
     /**
      * Gives whatever in the volume is not the image user's to that user, as root in a container
-     * with nothing but that capability and no network, and removes the container. An image that
-     * runs as root needs nothing.
+     * with nothing but the capabilities to read every directory and change owners, and no network,
+     * and removes the container. An image that runs as root gets it as root's: its agent has no
+     * capability to write what another user owns either.
      */
     private void giveToImageUser(String volume, String name, String image, String mountPath) {
-        String user = EngineErrors.read(() -> docker.inspectImageCmd(image).exec()).getConfig().getUser();
-        if (user == null || user.isBlank() || user.equals("0") || user.startsWith("0:") || user.startsWith("root")) return;
+        String imageUser = EngineErrors.read(() -> docker.inspectImageCmd(image).exec()).getConfig().getUser();
+        String user = imageUser == null || imageUser.isBlank() || imageUser.equals("root") ? "0:0" : imageUser;
         String[] ids = user.split(":", 2);
         List<String> command = new ArrayList<>(List.of(mountPath, "-xdev", "(", "!", "-user", ids[0]));
         if (ids.length > 1) command.addAll(List.of("-o", "!", "-group", ids[1]));
@@ -154,7 +155,7 @@ public record AgentVolumes(DockerClient docker) {
                 .withHostConfig(HostConfig.newHostConfig()
                         .withBinds(new Bind(volume, new Volume(mountPath)))
                         .withNetworkMode("none")
-                        .withCapDrop(Capability.ALL).withCapAdd(Capability.CHOWN)
+                        .withCapDrop(Capability.ALL).withCapAdd(Capability.CHOWN, Capability.DAC_READ_SEARCH)
                         .withSecurityOpts(List.of("no-new-privileges:true")))
                 .exec().getId());
         try {

@@ -73,6 +73,7 @@ class VolumesNetworksIT {
     @Test
     void aVolumeWrittenByAnAgentRunAsRoot_isGivenToItsOwnUser_whenItNextRunsAsThatUser() throws Exception {
         String agent = "rooted";
+        removeVolume(agent, "data");
         AgentRepo repo = AgentRepo.create(env.dir, "rooted", Map.of("main.py", notesAgent("as-root")));
         env.git.serve("rooted", repo.repository());
         ObjectNode body = TestRoutes.JSON.createObjectNode().put("repo_url", env.git.url("rooted")).put("agent_name", agent)
@@ -84,10 +85,27 @@ class VolumesNetworksIT {
         Results.Deployed asAgent = env.deploy(body.put("run_as_root", false));
         assertThat(asAgent.ready()).isTrue();
         assertThat(get(asAgent)).as("the agent's own user appended to the file root wrote").isEqualTo("as-root\nas-agent\n");
+
+        repo.commit(Map.of("main.py", notesAgent("as-root-again")));
+        Results.Deployed again = env.deploy(body.put("run_as_root", true));
+        assertThat(get(again)).as("root without capabilities appended to the file the agent's user wrote")
+                .isEqualTo("as-root\nas-agent\nas-root-again\n");
+        env.stop(TestRoutes.JSON.createObjectNode().put("container_name", again.containerName()).put("remove", true)
+                .put("remove_volumes", true));
+    }
+
+    static void removeVolume(String agent, String name) {
+        try {
+            env.docker.removeVolumeCmd(AgentVolumes.dockerName(agent, name)).exec();
+        } catch (NotFoundException none) {
+            // not left from an earlier run
+        }
     }
 
     @Test
     void volumeNames_ofDifferentAgents_neverCollide() throws Exception {
+        removeVolume("rt", "weird-data");
+        removeVolume("rt-weird", "data");
         ObjectNode rt = env.body("rt");
         rt.putObject("volumes").put("weird-data", "/data");
         ObjectNode rtWeird = env.body("rt-weird");
