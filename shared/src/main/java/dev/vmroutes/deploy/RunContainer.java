@@ -9,6 +9,9 @@ import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.ContainerSpec;
 import dev.vmroutes.docker.EngineErrors;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Makes what the agent's container needs (its volumes, its network), then creates it (hardened,
  * labelled, its port published) and starts it. Volumes it made are the run's, removed if the deploy fails.
@@ -18,14 +21,15 @@ record RunContainer(AgentContainers containers, AgentVolumes volumes, AgentNetwo
     void run(DeployRun run, ContainerSpec spec) {
         volumes.checkMountPoints(spec.image(), spec.volumes());
         try {
+            Map<String, String> dockerNames = new HashMap<>();
             spec.volumes().forEach((name, path) -> {
-                if (volumes.ensure(spec.agentName(), name, spec.image(), path)) {
-                    run.createdVolume(AgentVolumes.dockerName(spec.agentName(), name));
-                }
+                AgentVolumes.Ensured volume = volumes.ensure(spec.agentName(), name, spec.image(), path);
+                if (volume.created()) run.createdVolume(volume.dockerName());
+                dockerNames.put(name, volume.dockerName());
             });
             // A network removed under the join (its last other agent stopped meanwhile) is made again.
             run.containerId(networks.join(networks.dockerName(spec.network()), networkId -> {
-                String created = containers.create(spec, networkId);
+                String created = containers.create(spec, networkId, dockerNames);
                 try {
                     containers.start(created);
                 } catch (RuntimeException e) {

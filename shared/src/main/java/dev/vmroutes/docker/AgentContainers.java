@@ -49,9 +49,9 @@ public record AgentContainers(DockerClient docker, String publishAddress, String
 
     /**
      * Creates the container, unprivileged and capped, its port published on the publish address,
-     * on the network of that id; returns its id.
+     * on the network of that id, with the agent's volumes by their Docker names; returns its id.
      */
-    public String create(ContainerSpec spec, String networkId) {
+    public String create(ContainerSpec spec, String networkId, Map<String, String> volumeNames) {
         Map<String, String> labels = new java.util.HashMap<>(Map.of(Labels.MANAGED, "true", Labels.AGENT, spec.agentName(),
                 Labels.DEPLOYMENT, spec.deploymentId(), Labels.PORT, Integer.toString(spec.port())));
         if (spec.network() != null) labels.put(Labels.NETWORK, spec.network());
@@ -60,7 +60,7 @@ public record AgentContainers(DockerClient docker, String publishAddress, String
                 .withLabels(labels)
                 .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withExposedPorts(ExposedPort.tcp(spec.port()))
-                .withHostConfig(hostConfig(spec, networkId))
+                .withHostConfig(hostConfig(spec, networkId, volumeNames))
                 .withAliases(spec.network() == null ? List.of() : List.of(spec.agentName()))
                 .exec().getId());
     }
@@ -73,7 +73,7 @@ public record AgentContainers(DockerClient docker, String publishAddress, String
         return EngineErrors.read(() -> docker.inspectContainerCmd(containerId).exec());
     }
 
-    private HostConfig hostConfig(ContainerSpec spec, String networkId) {
+    private HostConfig hostConfig(ContainerSpec spec, String networkId, Map<String, String> volumeNames) {
         String bindIp = IP_LITERAL.matcher(publishAddress).matches() ? publishAddress : "0.0.0.0";
         return HostConfig.newHostConfig()
                 .withPortBindings(new PortBinding(Ports.Binding.bindIp(bindIp), ExposedPort.tcp(spec.port())))
@@ -82,7 +82,8 @@ public record AgentContainers(DockerClient docker, String publishAddress, String
                 .withInit(true)
                 .withNetworkMode(networkId)
                 .withBinds(spec.volumes().entrySet().stream()
-                        .map(v -> new Bind(AgentVolumes.dockerName(spec.agentName(), v.getKey()), new Volume(v.getValue()))).toList())
+                        .map(v -> new Bind(volumeNames.getOrDefault(v.getKey(), AgentVolumes.dockerName(spec.agentName(), v.getKey())),
+                                new Volume(v.getValue()))).toList())
                 .withSecurityOpts(List.of("no-new-privileges:true"))
                 .withCapDrop(Capability.ALL)
                 .withCapAdd(Capability.NET_BIND_SERVICE)

@@ -42,12 +42,21 @@ public record AgentVolumes(DockerClient docker) {
         return "jules-" + agent + "-" + name + "-" + hash(agent, name);
     }
 
-    /** The agent's short name for a volume a container mounts; null when the volume is not the agent's. */
+    /** The name volumes had before the hash: {@code jules-<agent>-<name>}, which two agents could share. */
+    static String legacyName(String agent, String name) {
+        return "jules-" + agent + "-" + name;
+    }
+
+    /**
+     * The agent's short name for a volume one of its containers mounts; null when the volume is
+     * not one of the agent's (a volume of the older naming, without the hash, is taken as it reads).
+     */
     public static String shortName(String agent, String dockerName) {
         String prefix = "jules-" + agent + "-";
         if (dockerName == null || !dockerName.startsWith(prefix)) return null;
-        Matcher m = HASHED.matcher(dockerName.substring(prefix.length()));
-        return m.matches() && m.group(2).equals(hash(agent, m.group(1))) ? m.group(1) : null;
+        String rest = dockerName.substring(prefix.length());
+        Matcher m = HASHED.matcher(rest);
+        return m.matches() && m.group(2).equals(hash(agent, m.group(1))) ? m.group(1) : rest;
     }
 
     private static String hash(String agent, String name) {
@@ -102,15 +111,27 @@ public record AgentVolumes(DockerClient docker) {
         });
     }
 
+    /** The Docker volume an agent's volume is, and whether this deploy made it. */
+    public record Ensured(String dockerName, boolean created) {
+    }
+
     /**
      * Makes the agent's volume when missing, and gives it to the image's user when it belongs to
      * someone else (a volume made for an agent that ran as root, then deployed as its own user).
-     * A volume this call made is removed again when that fails.
-     *
-     * @return whether this call made it
+     * A volume this call made is removed again when that fails. A volume of the older naming that
+     * carries the agent's label is kept in use, so its data stays the agent's.
      */
-    public boolean ensure(String agent, String name, String image, String mountPath) {
-        String volume = dockerName(agent, name);
+    public Ensured ensure(String agent, String name, String image, String mountPath) {
+        String legacy = legacyName(agent, name);
+        boolean legacyIsOwn = EngineErrors.read(() -> {
+            try {
+                Map<String, String> labels = docker.inspectVolumeCmd(legacy).exec().getLabels();
+                return labels != null && agent.equals(labels.get(Labels.AGENT)) && !labels.containsKey(Labels.VOLUME);
+            } catch (NotFoundException missing) {
+                return false;
+            }
+        });
+        String volume = legacyIsOwn ? legacy : dockerName(agent, name);
         boolean created = EngineErrors.call(() -> {
             try {
                 InspectVolumeResponse existing = docker.inspectVolumeCmd(volume).exec();
@@ -131,7 +152,7 @@ public record AgentVolumes(DockerClient docker) {
             if (created) removeQuietly(List.of(volume));
             throw e;
         }
-        return created;
+        return new Ensured(volume, created);
     }
 
     /**

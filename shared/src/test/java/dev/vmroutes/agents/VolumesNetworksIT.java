@@ -94,6 +94,38 @@ class VolumesNetworksIT {
                 .put("remove_volumes", true));
     }
 
+    @Test
+    void aVolumeOfTheOlderNaming_staysTheAgents_withItsData() throws Exception {
+        String agent = "legacy";
+        String legacy = "jules-legacy-data";
+        try {
+            env.docker.removeVolumeCmd(legacy).exec();
+        } catch (NotFoundException none) {
+            // not left from an earlier run
+        }
+        env.docker.createVolumeCmd().withName(legacy).withLabels(Map.of("jules.managed", "true", "jules.agent", agent)).exec();
+        String seeder = env.docker.createContainerCmd("python:3.11-slim").withCmd("sh", "-c", "echo old > /data/versions.txt")
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withNetworkMode("none")
+                        .withBinds(new com.github.dockerjava.api.model.Bind(legacy, new com.github.dockerjava.api.model.Volume("/data"))))
+                .exec().getId();
+        env.docker.startContainerCmd(seeder).exec();
+        env.docker.waitContainerCmd(seeder).start().awaitStatusCode(30, TimeUnit.SECONDS);
+        env.docker.removeContainerCmd(seeder).exec();
+
+        AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", notesAgent("new")));
+        env.git.serve(agent, repo.repository());
+        ObjectNode body = TestRoutes.JSON.createObjectNode().put("repo_url", env.git.url(agent)).put("agent_name", agent)
+                .put("auth_token", env.token);
+        body.putObject("volumes").put("data", "/data");
+        Results.Deployed d = env.deploy(body);
+        assertThat(get(d)).isEqualTo("old\nnew\n");
+        assertThat(env.list()).filteredOn(r -> r.containerName().equals(d.containerName()))
+                .singleElement().satisfies(r -> assertThat(r.volumes()).isEqualTo(Map.of("data", "/data")));
+        Results.Stopped stopped = env.stop(TestRoutes.JSON.createObjectNode().put("container_name", d.containerName())
+                .put("remove", true).put("remove_volumes", true));
+        assertThat(stopped.volumesRemoved()).containsExactly(legacy);
+    }
+
     static void removeVolume(String agent, String name) {
         try {
             env.docker.removeVolumeCmd(AgentVolumes.dockerName(agent, name)).exec();
