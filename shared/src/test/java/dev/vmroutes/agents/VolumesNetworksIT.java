@@ -152,6 +152,10 @@ class VolumesNetworksIT {
                 .containsEntry("jules.agent", "rt-weird").containsEntry("jules.volume", "data");
         assertThat(env.list()).filteredOn(r -> r.containerName().equals(b.containerName()))
                 .singleElement().satisfies(r -> assertThat(r.volumes()).isEqualTo(Map.of("data", "/data")));
+        for (Results.Deployed d : java.util.List.of(a, b)) {
+            env.stop(TestRoutes.JSON.createObjectNode().put("container_name", d.containerName()).put("remove", true)
+                    .put("remove_volumes", true));
+        }
     }
 
     @Test
