@@ -65,6 +65,10 @@ public class ApiErrors {
             if (t instanceof BodyLimitFilter.BodyTooLargeException) {
                 return detail(HttpStatus.PAYLOAD_TOO_LARGE, "body: must be at most 1 MiB");
             }
+            if (t instanceof BodyLimitFilter.BodyTooSlowException slow) {
+                return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT).header("Connection", "close")
+                        .body(Map.of("detail", "body: " + slow.getMessage()));
+            }
             if (t instanceof com.fasterxml.jackson.core.JsonParseException parse
                     && String.valueOf(parse.getOriginalMessage()).startsWith("Duplicate field")) {
                 String message = parse.getOriginalMessage();

@@ -16,13 +16,29 @@ import java.io.IOException;
 
 /**
  * Request bodies of at most {@value #MAX_BYTES} bytes: a larger declared length is answered 413
- * before a byte of it is read, and a body without a length stops being read at the limit.
+ * before a byte of it is read, and a body without a length stops being read at the limit. A body
+ * that has not arrived whole within {@code VM_HTTP_BODY_TIMEOUT_SECONDS} of the first read stops
+ * being read too (each read is bounded by the connection timeout): a client that trickles it is cut off.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class BodyLimitFilter extends OncePerRequestFilter {
 
     public static final int MAX_BYTES = 1024 * 1024;
+
+    private final java.time.Duration bodyReadTimeout;
+
+    public BodyLimitFilter(@org.springframework.beans.factory.annotation.Value("${vm.http.body-read-timeout:20s}")
+                           java.time.Duration bodyReadTimeout) {
+        this.bodyReadTimeout = bodyReadTimeout;
+    }
+
+    /** A body that did not arrive whole in time. */
+    public static final class BodyTooSlowException extends java.net.SocketTimeoutException {
+        BodyTooSlowException(java.time.Duration limit) {
+            super("the body did not arrive within " + limit.toSeconds() + " s");
+        }
+    }
 
     /** A body that went past the limit while it was read. */
     public static final class BodyTooLargeException extends IOException {
@@ -41,33 +57,44 @@ public class BodyLimitFilter extends OncePerRequestFilter {
             response.getWriter().write("{\"detail\":\"body: must be at most 1 MiB\"}");
             return;
         }
-        chain.doFilter(new Limited(request), response);
+        chain.doFilter(new Limited(request, bodyReadTimeout), response);
     }
 
     private static final class Limited extends HttpServletRequestWrapper {
+        private final java.time.Duration timeout;
         private ServletInputStream limited;
 
-        Limited(HttpServletRequest request) {
+        Limited(HttpServletRequest request, java.time.Duration timeout) {
             super(request);
+            this.timeout = timeout;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
-            if (limited == null) limited = new CountingStream(super.getInputStream());
+            if (limited == null) limited = new CountingStream(super.getInputStream(), timeout);
             return limited;
         }
     }
 
     private static final class CountingStream extends ServletInputStream {
         private final ServletInputStream in;
+        private final java.time.Duration timeout;
+        private final long until;
         private long read;
 
-        CountingStream(ServletInputStream in) {
+        CountingStream(ServletInputStream in, java.time.Duration timeout) {
             this.in = in;
+            this.timeout = timeout;
+            this.until = System.nanoTime() + timeout.toNanos();
+        }
+
+        private void checkTime() throws BodyTooSlowException {
+            if (System.nanoTime() > until) throw new BodyTooSlowException(timeout);
         }
 
         @Override
         public int read() throws IOException {
+            checkTime();
             int b = in.read();
             if (b >= 0) count(1);
             return b;
@@ -75,6 +102,7 @@ public class BodyLimitFilter extends OncePerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            checkTime();
             int n = in.read(buffer, offset, length);
             if (n > 0) count(n);
             return n;

@@ -1,7 +1,6 @@
 package dev.vmroutes.agents;
 
 import dev.vmroutes.docker.AgentContainers;
-import dev.vmroutes.docker.AgentNetworks;
 import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.ContainerLogs;
 import dev.vmroutes.probe.HttpProbe;
@@ -22,7 +21,7 @@ public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth healt
         ManagedAgents managed = new ManagedAgents(containers, records);
         return new AgentOperations(
                 new ListAgents(managed),
-                new StopAgent(containers, new AgentVolumes(containers.docker()), new AgentNetworks(containers.docker()), records,
+                new StopAgent(containers, new AgentVolumes(containers.docker()), containers.networks(), records,
                         clock, metrics),
                 new CheckHealth(containers, probe),
                 new ReadLogs(containers, logs),

@@ -12,7 +12,11 @@ import java.util.Set;
 /**
  * A deploy's {@code volumes}: short names (each becomes the agent's own Docker volume) mounted at
  * absolute container paths. No host paths, no names of volumes that are not the agent's, nothing
- * over the system's directories or the agent's code.
+ * over the system's directories or the agent's code. The engine follows links on the way to a
+ * mount point, so no mount point may pass through one: nothing at or under {@code /app} (the
+ * repository, whose links are the repository's to choose), nothing under another volume (whose
+ * contents the agent writes), nothing through the image's own links ({@link #IMAGE_LINKS}; links
+ * a build step made are checked against the built image before anything is mounted).
  */
 final class VolumeRules {
 
@@ -20,8 +24,12 @@ final class VolumeRules {
     /** Mounting at or below these would hide or replace what the system needs. */
     private static final List<String> SYSTEM_TREES = List.of("/proc", "/sys", "/dev", "/etc", "/usr", "/bin", "/sbin",
             "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/run", "/var/run", "/var/lib");
-    /** Mounting exactly here would hide the whole system or the agent's code; below is fine. */
-    private static final Set<String> EXACT = Set.of("/", "/app", "/var", "/root", "/home");
+    /** Mounting exactly here would hide the whole system; below is fine. */
+    private static final Set<String> EXACT = Set.of("/", "/var", "/root", "/home");
+    /** The repository: its links point wherever a commit says. */
+    private static final String APP = "/app";
+    /** Links the base images hold outside the trees above (Debian's {@code /var/run -> /run} and the like). */
+    private static final List<String> IMAGE_LINKS = List.of("/var/lock", "/var/spool/mail", "/var/mail");
 
     private VolumeRules() {
     }
@@ -49,6 +57,12 @@ final class VolumeRules {
             if (!paths.add(path)) throw VmException.invalid(field, "mounts at a path another volume uses");
             volumes.put(name, path);
         }
+        volumes.forEach((name, path) -> volumes.forEach((other, otherPath) -> {
+            if (under(path, otherPath) && !path.equals(otherPath)) {
+                throw VmException.invalid("volumes." + name, "must not mount inside volume " + other
+                        + " (what the agent writes there could lead the mount elsewhere)");
+            }
+        }));
         return volumes;
     }
 
@@ -60,8 +74,20 @@ final class VolumeRules {
         for (String part : path.substring(1).split("/")) {
             if (part.equals(".") || part.equals("..")) throw VmException.invalid(field, "must not contain . or ..");
         }
-        if (EXACT.contains(path) || SYSTEM_TREES.stream().anyMatch(tree -> path.equals(tree) || path.startsWith(tree + "/"))) {
-            throw VmException.invalid(field, "must not mount over a system directory or the agent's code (" + path + ")");
+        if (EXACT.contains(path) || SYSTEM_TREES.stream().anyMatch(tree -> under(path, tree))) {
+            throw VmException.invalid(field, "must not mount over a system directory (" + path + ")");
         }
+        if (under(path, APP)) {
+            throw VmException.invalid(field, "must not mount at or under /app: that is the agent's code, and its links"
+                    + " lead wherever the repository says (" + path + ")");
+        }
+        if (IMAGE_LINKS.stream().anyMatch(link -> under(path, link))) {
+            throw VmException.invalid(field, "must not mount through a link of the image (" + path + ")");
+        }
+    }
+
+    /** Whether {@code path} is {@code tree} or below it. */
+    private static boolean under(String path, String tree) {
+        return path.equals(tree) || path.startsWith(tree + "/");
     }
 }

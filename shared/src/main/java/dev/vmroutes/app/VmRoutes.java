@@ -61,7 +61,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         // The engine's TLS material is read on the first engine call, never by a function that makes none.
         Supplier<DockerSettings> settings = memoized(() -> DockerSettings.resolve(config.engine(), secrets));
         DockerClient docker = LazyDockerClient.of(() -> DockerClients.create(settings.get()));
-        DockerClient buildDocker = LazyDockerClient.of(() -> DockerClients.create(settings.get(), config.engine().buildTimeout()));
+        DockerClient buildDocker = LazyDockerClient.of(() -> DockerClients.createForBuilds(settings.get(),
+                config.engine().buildTimeout(), Images.cpuQuery(config.engine().bounds())));
         DeploymentStore store;
         BuildLogs buildLogs;
         try {
@@ -74,7 +75,8 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         }
         Clock clock = Clock.systemUTC();
         DeploymentRecords records = new DeploymentRecords(store);
-        AgentContainers containers = new AgentContainers(docker, config.engine().publishAddress());
+        AgentContainers containers = new AgentContainers(docker, config.engine().publishAddress(), config.engine().isolatedNetwork(),
+                config.engine().bounds().agentDiskBytes());
         HttpProbe probe = new HttpProbe(Duration.ofSeconds(2), config.probeTimeout());
         DeployRequestParser parser = new DeployRequestParser(
                 new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits(),
@@ -83,9 +85,9 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         VmConfig.Deploys deploys = config.deploys();
         DeployLock lock = new DeployLock(records, deploys.queueTimeout(), deploys.lockLease(), clock);
         Stages stages = new Stages(secrets, records, buildLogs,
-                new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts()),
+                new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts(), config.engine().bounds().maxRepoBytes()),
                 new Images(docker, buildDocker, config.engine().buildTimeout(), config.engine().buildNetwork(),
-                        config.engine().pipIndexUrl()), containers, logs, probe, config.readyTimeout(),
+                        config.engine().pipIndexUrl(), config.engine().bounds()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(config.engine().buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
                 lock, metrics, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),

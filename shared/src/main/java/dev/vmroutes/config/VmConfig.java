@@ -75,10 +75,11 @@ public record VmConfig(
      * @param tlsPems        for local runs ({@code sam local invoke}): the secret's JSON itself, given as a variable
      * @param pipIndexUrl    the package index builds install requirements from (given to the build only); null: pip's default
      * @param buildNetwork   the network builds run on ({@code host} lets a build reach a package index on the engine's loopback); null: the engine's default
+     * @param isolatedNetwork the network of agents that share none
      */
     public record Engine(boolean access, URI host, boolean tlsVerify, Path certPath, String tlsSecret, String tlsPems, String publishAddress,
                          Duration connectTimeout, Duration responseTimeout, Duration buildTimeout, String buildNetwork,
-                         String pipIndexUrl) {
+                         String pipIndexUrl, String isolatedNetwork, Bounds bounds) {
 
         /** Whether this process may call the engine: a function that never does is given no access and no secret. */
         public boolean reachable() {
@@ -110,8 +111,15 @@ public record VmConfig(
                 read.seconds("VM_DOCKER_CONNECT_TIMEOUT_SECONDS", 5),
                 read.seconds("VM_DOCKER_RESPONSE_TIMEOUT_SECONDS", 30),
                 read.seconds("VM_DOCKER_BUILD_TIMEOUT_SECONDS", 600),
-                read.text("VM_BUILD_NETWORK", null),
-                pipIndexUrl(read));
+                buildNetwork(read),
+                pipIndexUrl(read),
+                read.text("VM_ISOLATED_NETWORK", "jules-isolated"),
+                // 0 turns a bound off.
+                new Bounds(read.size("VM_BUILD_MEMORY", 2048L << 20, 0),
+                        "0".equals(read.text("VM_BUILD_CPUS", null)) ? 0 : read.cpus("VM_BUILD_CPUS", 1000),
+                        read.whole("VM_BUILD_PIDS", 512, 0),
+                        read.whole("VM_MAX_REPO_MB", 512, 0) << 20,
+                        read.size("VM_AGENT_DISK", 1024L << 20, 0)));
         long memoryMb = read.whole("VM_CONTAINER_MEMORY_MB", 512, 16);
         long cpuMillis = read.cpus("VM_CONTAINER_CPUS", 1000);
         long pids = read.whole("VM_CONTAINER_PIDS", 256, 8);
@@ -148,6 +156,16 @@ public record VmConfig(
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
         return config;
+    }
+
+    /** {@code host} runs build steps in the engine host's own network namespace: only when allowed in so many words. */
+    private static String buildNetwork(Reader read) {
+        String network = read.text("VM_BUILD_NETWORK", null);
+        if ("host".equals(network) && !read.flag("VM_ALLOW_HOST_BUILD_NETWORK")) {
+            read.problem("VM_BUILD_NETWORK", "host runs build steps (a package's setup.py among them) in the engine host's network,"
+                    + " with everything listening on its loopback in reach; set VM_ALLOW_HOST_BUILD_NETWORK=true to allow it");
+        }
+        return network;
     }
 
     /**
@@ -253,6 +271,24 @@ public record VmConfig(
                 // reported below
             }
             problem(name, "must be a whole number of at least " + min + ", not " + value);
+            return fallback;
+        }
+
+        /** A size in bytes from a number with k, m or g (a plain number is megabytes); {@code min} in bytes. */
+        long size(String name, long fallback, long min) {
+            String value = text(name, null);
+            if (value == null) return fallback;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(\\d{1,12})([kmg]?)b?").matcher(value);
+            if (m.matches()) {
+                long number = Long.parseLong(m.group(1));
+                long bytes = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+                    case "k" -> number << 10;
+                    case "g" -> number << 30;
+                    default -> number << 20;
+                };
+                if (bytes >= min) return bytes;
+            }
+            problem(name, "must be a size such as 512m or 2g of at least " + (min >> 20) + " MB, not " + value);
             return fallback;
         }
 

@@ -79,6 +79,7 @@ public final class DeployPipeline {
 
     private Results.Deployed deploy(DeployRequest resolved, DeployLock.Lease lease, Deployment claimed) {
         String id = lease.deploymentId();
+        stages.containers().checkNameIsOwn(resolved.agentName());
         // The agent's containers are asked of the engine while the Git server is asked for the commit.
         CompletableFuture<List<Container>> listing = CompletableFuture.supplyAsync(
                 () -> stages.containers().ofAgent(resolved.agentName()), Thread::startVirtualThread);

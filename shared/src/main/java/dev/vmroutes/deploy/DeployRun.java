@@ -33,6 +33,7 @@ final class DeployRun {
     private Consumer<DeployRun> onPhaseStart = run -> { };
     private String commit;
     private String containerId;
+    private final List<String> createdVolumes = new ArrayList<>();
 
     /**
      * @param operation deploy or rollback, as the metrics name it
@@ -161,5 +162,14 @@ final class DeployRun {
 
     void containerId(String id) {
         this.containerId = id;
+    }
+
+    /** Volumes this run made: a failed deploy removes them with its container. */
+    List<String> createdVolumes() {
+        return List.copyOf(createdVolumes);
+    }
+
+    void createdVolume(String dockerName) {
+        createdVolumes.add(dockerName);
     }
 }

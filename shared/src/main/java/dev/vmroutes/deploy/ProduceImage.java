@@ -80,7 +80,8 @@ record ProduceImage(Images images, BuildLogs buildLogs, java.util.function.Predi
         CompletableFuture<Void> writing;
         try (PipedInputStream context = new PipedInputStream(1 << 20)) {
             PipedOutputStream out = new PipedOutputStream(context);
-            writing = CompletableFuture.runAsync(() -> writeContext(remote, image.commit(), spec, out), Thread::startVirtualThread);
+            long pids = images.bounds().buildPids();
+            writing = CompletableFuture.runAsync(() -> writeContext(remote, image.commit(), spec, pids, out), Thread::startVirtualThread);
             try {
                 images.build(context, DockerfileGenerator.FILE_NAME, image.tag(), new BuildLog(output), cancelled);
             } catch (RuntimeException buildFailed) {
@@ -112,7 +113,7 @@ record ProduceImage(Images images, BuildLogs buildLogs, java.util.function.Predi
      * context is closed: on a failure the pipe is left unclosed, so the build reads an error
      * (its writer gone), never a context that merely ends early.
      */
-    private static void writeContext(RepoCloner.Remote remote, String commit, ImageSpec spec, OutputStream out) {
+    private static void writeContext(RepoCloner.Remote remote, String commit, ImageSpec spec, long buildPids, OutputStream out) {
         try {
             BuildContext context = BuildContext.to(out);
             remote.eachFile(commit, new RepoCloner.FileVisitor() {
@@ -127,7 +128,7 @@ record ProduceImage(Images images, BuildLogs buildLogs, java.util.function.Predi
                 }
             });
             // The commit fixes the tree, and so whether it has requirements.txt.
-            context.finish(DockerfileGenerator.generate(spec, remote.hasFile(commit, "requirements.txt")));
+            context.finish(DockerfileGenerator.generate(spec, remote.hasFile(commit, "requirements.txt"), buildPids));
             context.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the build context", e);

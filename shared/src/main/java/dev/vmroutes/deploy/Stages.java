@@ -54,7 +54,7 @@ public final class Stages {
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
                   Duration deployDeadline, DeployLock lock, Consumer<String> metrics, Clock clock) {
         this.lock = lock;
-        AgentNetworks networks = new AgentNetworks(containers.docker());
+        AgentNetworks networks = containers.networks();
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, deployDeadline, clock);
         this.cloner = cloner;
@@ -113,7 +113,7 @@ public final class Stages {
                 ? VmException.deployFailed(run.failedPhase(), "did not finish within " + Deadline.describeCurrent()) : failure;
         if (record.cancelRequested(run)) {
             // Cancelled while under way: what it made goes, and the record says so.
-            containers.removeQuietly(run.containerId());
+            removeMade(run);
             record.cancelled(run);
             metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "cancelled", run.phases(),
                     run.elapsedMs(), clock.instant()));
@@ -129,11 +129,17 @@ public final class Stages {
             return VmException.conflict("deployment " + run.record().id() + " was " + stoppedAs.get()
                     + " by a stop request while it deployed");
         }
-        containers.removeQuietly(run.containerId());
+        removeMade(run);
         RuntimeException answer = record.fail(run, error);
         metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "failed", run.phases(),
                 run.elapsedMs(), clock.instant()));
         return answer;
+    }
+
+    /** Removes the container a failed run made, and the volumes it made for it. */
+    private void removeMade(DeployRun run) {
+        containers.removeQuietly(run.containerId());
+        new AgentVolumes(containers.docker()).removeQuietly(run.createdVolumes());
     }
 
     /** A failure that already says what happened, rather than the broken connection an interrupt leaves. */

@@ -27,23 +27,40 @@ import java.util.regex.Pattern;
 /**
  * The engine's managed containers: made with the hardening rules, found only by exact name and
  * label, listed in one call. Transport failures are {@link VmException.Kind#UNAVAILABLE}.
+ *
+ * @param diskBytes what an agent may write outside its volumes: its root file system is read-only and
+ *                  {@code /tmp} a tmpfs of this size; 0: a writable root file system, unbounded
  */
-public record AgentContainers(DockerClient docker, String publishAddress) {
+public record AgentContainers(DockerClient docker, String publishAddress, String isolatedNetwork, long diskBytes) {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentContainers.class);
     /** An image's own environment, by image id: an id names one immutable image, so it never changes. */
     private static final Map<String, java.util.Set<String>> IMAGE_ENV = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Pattern IP_LITERAL = Pattern.compile("^(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:]+)$");
 
-    /** Creates the container, unprivileged and capped, its port published on the publish address; returns its id. */
-    public String create(ContainerSpec spec) {
+    public AgentContainers(DockerClient docker, String publishAddress) {
+        this(docker, publishAddress, AgentNetworks.ISOLATED, 0);
+    }
+
+    /** The networks these containers join. */
+    public AgentNetworks networks() {
+        return new AgentNetworks(docker, isolatedNetwork);
+    }
+
+    /**
+     * Creates the container, unprivileged and capped, its port published on the publish address,
+     * on the network of that id, with the agent's volumes by their Docker names; returns its id.
+     */
+    public String create(ContainerSpec spec, String networkId, Map<String, String> volumeNames) {
+        Map<String, String> labels = new java.util.HashMap<>(Map.of(Labels.MANAGED, "true", Labels.AGENT, spec.agentName(),
+                Labels.DEPLOYMENT, spec.deploymentId(), Labels.PORT, Integer.toString(spec.port())));
+        if (spec.network() != null) labels.put(Labels.NETWORK, spec.network());
         return EngineErrors.call(() -> docker.createContainerCmd(spec.image())
                 .withName(spec.name())
-                .withLabels(Map.of(Labels.MANAGED, "true", Labels.AGENT, spec.agentName(),
-                        Labels.DEPLOYMENT, spec.deploymentId(), Labels.PORT, Integer.toString(spec.port())))
+                .withLabels(labels)
                 .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withExposedPorts(ExposedPort.tcp(spec.port()))
-                .withHostConfig(hostConfig(spec))
+                .withHostConfig(hostConfig(spec, networkId, volumeNames))
                 .withAliases(spec.network() == null ? List.of() : List.of(spec.agentName()))
                 .exec().getId());
     }
@@ -56,19 +73,23 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
         return EngineErrors.read(() -> docker.inspectContainerCmd(containerId).exec());
     }
 
-    private HostConfig hostConfig(ContainerSpec spec) {
+    private HostConfig hostConfig(ContainerSpec spec, String networkId, Map<String, String> volumeNames) {
         String bindIp = IP_LITERAL.matcher(publishAddress).matches() ? publishAddress : "0.0.0.0";
         return HostConfig.newHostConfig()
                 .withPortBindings(new PortBinding(Ports.Binding.bindIp(bindIp), ExposedPort.tcp(spec.port())))
                 .withPrivileged(false)
                 // An init as PID 1 passes SIGTERM on, so an agent that never handles it still stops at once.
                 .withInit(true)
-                .withNetworkMode(AgentNetworks.dockerName(spec.network()))
+                .withNetworkMode(networkId)
                 .withBinds(spec.volumes().entrySet().stream()
-                        .map(v -> new Bind(AgentVolumes.dockerName(spec.agentName(), v.getKey()), new Volume(v.getValue()))).toList())
+                        .map(v -> new Bind(volumeNames.getOrDefault(v.getKey(), AgentVolumes.dockerName(spec.agentName(), v.getKey())),
+                                new Volume(v.getValue()))).toList())
                 .withSecurityOpts(List.of("no-new-privileges:true"))
                 .withCapDrop(Capability.ALL)
                 .withCapAdd(Capability.NET_BIND_SERVICE)
+                // The engine's storage driver (overlay2 on extfs) has no quota: the disk an agent writes is a capped tmpfs.
+                .withReadonlyRootfs(diskBytes > 0)
+                .withTmpFs(diskBytes > 0 ? Map.of("/tmp", "rw,nosuid,nodev,size=" + diskBytes) : null)
                 .withMemory(spec.limits().memoryBytes())
                 .withMemorySwap(spec.limits().memoryBytes())
                 .withNanoCPUs(spec.limits().nanoCpus())
@@ -106,6 +127,18 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
                         .withLabelFilter(Map.of(Labels.MANAGED, "true")).exec())
                 .stream().filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(Labels.MANAGED)))
                 .toList();
+    }
+
+    /**
+     * Refuses an agent name that differs only in case from one a managed container already runs
+     * under: on a shared network both would answer to one DNS alias.
+     */
+    public void checkNameIsOwn(String agentName) {
+        listManaged().stream().map(c -> c.getLabels().get(Labels.AGENT))
+                .filter(other -> other != null && !other.equals(agentName) && other.equalsIgnoreCase(agentName))
+                .findFirst().ifPresent(other -> {
+                    throw VmException.conflict("agent " + other + " exists: agent names differ in more than case");
+                });
     }
 
     /** Whether a container of that exact name exists now. */
@@ -191,19 +224,20 @@ public record AgentContainers(DockerClient docker, String publishAddress) {
 
     /** The agent's volumes a listed container mounts, by short name: their container paths. */
     public static Map<String, String> volumes(Container c) {
-        String prefix = "jules-" + c.getLabels().get(Labels.AGENT) + "-";
+        String agent = c.getLabels().get(Labels.AGENT);
         Map<String, String> volumes = new java.util.TreeMap<>();
         if (c.getMounts() == null) return volumes;
         for (var mount : c.getMounts()) {
-            if (mount.getName() != null && mount.getName().startsWith(prefix)) {
-                volumes.put(mount.getName().substring(prefix.length()), mount.getDestination());
-            }
+            String name = AgentVolumes.shortName(agent, mount.getName());
+            if (name != null) volumes.put(name, mount.getDestination());
         }
         return volumes;
     }
 
     /** The network a listed container's agent asked for; null when it shares none. */
     public static String network(Container c) {
+        if (c.getLabels() != null && c.getLabels().containsKey(Labels.NETWORK)) return c.getLabels().get(Labels.NETWORK);
+        // Containers made before the label named the network by name.
         return c.getHostConfig() == null ? null : AgentNetworks.requested(c.getHostConfig().getNetworkMode());
     }
 

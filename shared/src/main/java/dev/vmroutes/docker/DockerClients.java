@@ -32,6 +32,16 @@ public final class DockerClients {
      * certificate must be signed by the configured CA and name the host we dial.
      */
     public static DockerClient create(URI host, SSLContext tls, Duration connectTimeout, Duration responseTimeout) {
+        return create(host, tls, connectTimeout, responseTimeout, null);
+    }
+
+    /** A build client: its build calls carry {@code buildQuery} too (parameters docker-java's build command has no setter for). */
+    public static DockerClient createForBuilds(DockerSettings settings, Duration responseTimeout, String buildQuery) {
+        SSLContext tls = settings.tls() == null ? null : settings.tls().sslContext();
+        return create(settings.host(), tls, settings.connectTimeout(), responseTimeout, buildQuery);
+    }
+
+    private static DockerClient create(URI host, SSLContext tls, Duration connectTimeout, Duration responseTimeout, String buildQuery) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host.toString())
                 .withDockerTlsVerify(false)
@@ -45,6 +55,25 @@ public final class DockerClients {
             http.sslConfig(() -> tls);
         }
         DockerHttpClient transport = http.build();
-        return DockerClientImpl.getInstance(config, transport);
+        return DockerClientImpl.getInstance(config, buildQuery == null ? transport : new BuildQuery(transport, buildQuery));
+    }
+
+    /** Adds a query to every {@code POST /build}: the engine's CPU quota for build steps, for one. */
+    private record BuildQuery(DockerHttpClient transport, String query) implements DockerHttpClient {
+        private static final java.util.regex.Pattern BUILD = java.util.regex.Pattern.compile("(/v[0-9.]+)?/build(\\?.*)?");
+
+        @Override
+        public Response execute(Request request) {
+            if ("POST".equals(request.method()) && BUILD.matcher(request.path()).matches()) {
+                String path = request.path() + (request.path().contains("?") ? "&" : "?") + query;
+                request = Request.builder().from(request).path(path).build();
+            }
+            return transport.execute(request);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            transport.close();
+        }
     }
 }

@@ -138,6 +138,14 @@ public final class EngineErrors {
         return unreachable(e).map(reason -> VmException.unavailable("Docker engine", reason, e));
     }
 
+    private static final java.util.regex.Pattern HOST_PATH = java.util.regex.Pattern.compile(
+            "(/[\\w.@+-]+)*/(var/lib/docker|volumes|overlay2|containers|containerd|runc)(/[^\\s\"',:;)]*)?");
+
+    /** The text with paths on the engine's host (its data directory, a volume's, a layer's) left out. */
+    public static String withoutHostPaths(String text) {
+        return text == null ? null : HOST_PATH.matcher(text).replaceAll("(a path on the engine host)");
+    }
+
     /** The engine's own message from an error response body such as {@code {"message": "..."}}. */
     public static String message(Exception e) {
         String text = String.valueOf(e.getMessage());

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.vmroutes.api.Deadline;
+import dev.vmroutes.config.Bounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,21 @@ import java.util.function.BooleanSupplier;
  *
  * @param buildDocker  a client whose responses may stream for as long as a build takes
  * @param buildNetwork the network a build's steps run on; null: the engine's default
+ * @param bounds       what a build step may take: memory (no swap), shared memory, CPUs (given as {@link #cpuQuery})
+ *                     and processes (in the Dockerfile: the build API has no pids limit)
  */
-public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout, String buildNetwork, String pipIndexUrl) {
+public record Images(DockerClient docker, DockerClient buildDocker, Duration buildTimeout, String buildNetwork, String pipIndexUrl,
+                     Bounds bounds) {
+
+    private static final long CPU_PERIOD_US = 100_000;
+    /** A build step's shared memory: the engine's default, set so it stays that. */
+    private static final long BUILD_SHM_BYTES = 64L << 20;
+
+    /** The engine's build parameters for the CPU bound, for {@link DockerClients#createForBuilds}; null: none. */
+    public static String cpuQuery(Bounds bounds) {
+        if (bounds.buildCpuMillis() <= 0) return null;
+        return "cpuperiod=" + CPU_PERIOD_US + "&cpuquota=" + bounds.buildCpuMillis() * CPU_PERIOD_US / 1000;
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(Images.class);
     private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
@@ -87,6 +101,8 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
                     .withRemove(true)
                     .withForcerm(true);
             if (buildNetwork != null) command.withNetworkMode(buildNetwork);
+            if (bounds.buildMemoryBytes() > 0) command.withMemory(bounds.buildMemoryBytes()).withMemswap(bounds.buildMemoryBytes());
+            command.withShmsize(BUILD_SHM_BYTES);
             if (pipIndexUrl != null) {
                 command.withBuildArg("PIP_INDEX_URL", pipIndexUrl);
                 // pip skips an index over plain HTTP unless its host is trusted.

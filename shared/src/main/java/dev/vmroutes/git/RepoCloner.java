@@ -41,11 +41,18 @@ public final class RepoCloner {
 
     private final int timeoutSeconds;
     private final Path knownHosts;
+    private final long maxBytes;
 
     /** @param knownHosts an OpenSSH known_hosts file SSH servers must be listed in; null accepts any host key */
     public RepoCloner(int timeoutSeconds, Path knownHosts) {
+        this(timeoutSeconds, knownHosts, 0);
+    }
+
+    /** @param maxBytes what a fetch may bring onto the disk; past it the fetch is stopped (0: no cap) */
+    public RepoCloner(int timeoutSeconds, Path knownHosts, long maxBytes) {
         this.timeoutSeconds = timeoutSeconds;
         this.knownHosts = knownHosts;
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -132,7 +139,8 @@ public final class RepoCloner {
          * @return the commit fetched (the branch may have moved since {@link #headCommit()})
          */
         public String fetch() {
-            return withinDeadline(this::fetchBranch);
+            // Within the deadline the fetch runs on a virtual thread: the cap's interrupt closes its connection.
+            return withinDeadline(() -> SizeCap.watch(dir, maxBytes, this::fetchBranch));
         }
 
         private String fetchBranch() {

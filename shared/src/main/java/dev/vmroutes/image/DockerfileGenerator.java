@@ -22,6 +22,18 @@ public final class DockerfileGenerator {
     /** The unprivileged user and group agents run as, unless a deploy asks for root; no entry in /etc/passwd is needed. */
     public static final String AGENT_USER = "10001:10001";
 
+    /** The user a build's install runs as: no agent's, not root. */
+    public static final String BUILD_USER = "10999:10999";
+    private static final String BUILD_ID = "10999";
+    /** Where the requirements are installed (on PYTHONPATH and PATH in the image). */
+    public static final String DEPS_DIR = "/opt/vm-routes/deps";
+    /** Sets RLIMIT_NPROC to its first argument (0: leaves it), then runs the rest. */
+    private static final String LIMIT_PROCESSES = String.join("\n",
+            "import os, resource, sys",
+            "n = int(sys.argv[1])",
+            "if n > 0: resource.setrlimit(resource.RLIMIT_NPROC, (n, n))",
+            "os.execvp(sys.argv[2], sys.argv[2:])");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     // Healthy while the service answers HTTP on its port with a status below 500; needs only the standard library.
@@ -42,13 +54,30 @@ public final class DockerfileGenerator {
     }
 
     public static String generate(ImageSpec spec, boolean hasRequirements) {
+        return generate(spec, hasRequirements, 0);
+    }
+
+    /**
+     * @param buildPids how many processes the requirements' install may run (all builds' installs
+     *                  at once, as they share {@link #BUILD_USER}); 0: no bound
+     */
+    public static String generate(ImageSpec spec, boolean hasRequirements, long buildPids) {
         StringBuilder out = new StringBuilder();
         out.append("FROM ").append(baseImage(spec.pythonVersion())).append('\n');
         if (hasRequirements) {
             // The index (VM_PIP_INDEX_URL) comes as build arguments pip reads: given to this step only, never the image's environment.
             out.append("ARG PIP_INDEX_URL\nARG PIP_TRUSTED_HOST\n");
             out.append("COPY ").append(SOURCE_DIR).append("/requirements.txt /tmp/vm-routes/requirements.txt\n");
-            out.append("RUN [\"pip\", \"install\", \"--no-cache-dir\", \"-r\", \"/tmp/vm-routes/requirements.txt\"]\n");
+            // A package's setup.py runs as a user of its own, never root, into a directory of its own, with a
+            // process limit (the engine's build API has no pids limit; RLIMIT_NPROC holds for any user but root).
+            out.append("RUN [\"install\", \"-d\", \"-o\", \"").append(BUILD_ID).append("\", \"-g\", \"").append(BUILD_ID)
+                    .append("\", \"").append(DEPS_DIR).append("\"]\n");
+            out.append("USER ").append(BUILD_USER).append('\n');
+            out.append("RUN [").append(String.join(", ", List.of("python", "-c", LIMIT_PROCESSES, Long.toString(buildPids), "pip",
+                    "install", "--no-cache-dir", "--target", DEPS_DIR, "-r", "/tmp/vm-routes/requirements.txt").stream()
+                    .map(DockerfileGenerator::json).toList())).append("]\n");
+            out.append("USER 0\n");
+            out.append("ENV PYTHONPATH=").append(DEPS_DIR).append(" PATH=").append(DEPS_DIR).append("/bin:$PATH\n");
         }
         // Copied with its owner set, /app (made by this COPY) is the agent user's own directory.
         out.append("COPY ").append(spec.runAsRoot() ? "" : "--chown=" + AGENT_USER + " ").append(SOURCE_DIR).append("/ /app/\n");

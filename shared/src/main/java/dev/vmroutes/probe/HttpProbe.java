@@ -59,16 +59,19 @@ public final class HttpProbe {
         connection.setReadTimeout((int) requestTimeout.toMillis());
         connection.setRequestProperty("Connection", "close");
         // The read timeout bounds each read; an agent that trickles its answer a byte at a time would never hit it.
-        // The whole exchange has one deadline: past it the connection is closed under the reading thread.
+        // The whole exchange has one deadline. Past it the reading thread is interrupted: a virtual thread blocked
+        // on a socket has the socket closed under it, whether it waits for the headers or for the body.
+        // (Closing the connection from here would not do: it waits for the read in progress to end.)
         Duration total = Deadline.cap(connectTimeout.plus(requestTimeout));
-        CompletableFuture<ProbeResult> exchange = CompletableFuture.supplyAsync(() -> exchange(connection), Thread::startVirtualThread);
+        CompletableFuture<ProbeResult> exchange = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().name("probe").start(() -> exchange.complete(exchange(connection)));
         try {
             return exchange.get(total.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            connection.disconnect();
+            reader.interrupt();
             return ProbeResult.failed("no complete answer within " + total.toMillis() + " ms");
         } catch (InterruptedException e) {
-            connection.disconnect();
+            reader.interrupt();
             Thread.currentThread().interrupt();
             return ProbeResult.failed("interrupted");
         } catch (ExecutionException e) {

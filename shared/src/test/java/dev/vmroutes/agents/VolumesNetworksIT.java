@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Frame;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.RollbackRequest;
 import dev.vmroutes.api.VmException;
+import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.testing.AgentRepo;
 import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.Test;
@@ -64,8 +65,97 @@ class VolumesNetworksIT {
 
         Results.Stopped stopped = env.stop(TestRoutes.JSON.createObjectNode().put("container_name", back.containerName())
                 .put("remove", true).put("remove_volumes", true));
-        assertThat(stopped.volumesRemoved()).containsExactly("jules-notes-data");
-        assertThatThrownBy(() -> env.docker.inspectVolumeCmd("jules-notes-data").exec()).isInstanceOf(NotFoundException.class);
+        assertThat(stopped.volumesRemoved()).containsExactly(AgentVolumes.dockerName("notes", "data"));
+        assertThatThrownBy(() -> env.docker.inspectVolumeCmd(AgentVolumes.dockerName("notes", "data")).exec())
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aVolumeWrittenByAnAgentRunAsRoot_isGivenToItsOwnUser_whenItNextRunsAsThatUser() throws Exception {
+        String agent = "rooted";
+        removeVolume(agent, "data");
+        AgentRepo repo = AgentRepo.create(env.dir, "rooted", Map.of("main.py", notesAgent("as-root")));
+        env.git.serve("rooted", repo.repository());
+        ObjectNode body = TestRoutes.JSON.createObjectNode().put("repo_url", env.git.url("rooted")).put("agent_name", agent)
+                .put("auth_token", env.token).put("run_as_root", true);
+        body.putObject("volumes").put("data", "/data");
+        assertThat(get(env.deploy(body))).isEqualTo("as-root\n");
+
+        repo.commit(Map.of("main.py", notesAgent("as-agent")));
+        Results.Deployed asAgent = env.deploy(body.put("run_as_root", false));
+        assertThat(asAgent.ready()).isTrue();
+        assertThat(get(asAgent)).as("the agent's own user appended to the file root wrote").isEqualTo("as-root\nas-agent\n");
+
+        repo.commit(Map.of("main.py", notesAgent("as-root-again")));
+        Results.Deployed again = env.deploy(body.put("run_as_root", true));
+        assertThat(get(again)).as("root without capabilities appended to the file the agent's user wrote")
+                .isEqualTo("as-root\nas-agent\nas-root-again\n");
+        env.stop(TestRoutes.JSON.createObjectNode().put("container_name", again.containerName()).put("remove", true)
+                .put("remove_volumes", true));
+    }
+
+    @Test
+    void aVolumeOfTheOlderNaming_staysTheAgents_withItsData() throws Exception {
+        String agent = "legacy";
+        String legacy = "jules-legacy-data";
+        try {
+            env.docker.removeVolumeCmd(legacy).exec();
+        } catch (NotFoundException none) {
+            // not left from an earlier run
+        }
+        env.docker.createVolumeCmd().withName(legacy).withLabels(Map.of("jules.managed", "true", "jules.agent", agent)).exec();
+        String seeder = env.docker.createContainerCmd("python:3.11-slim").withCmd("sh", "-c", "echo old > /data/versions.txt")
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withNetworkMode("none")
+                        .withBinds(new com.github.dockerjava.api.model.Bind(legacy, new com.github.dockerjava.api.model.Volume("/data"))))
+                .exec().getId();
+        env.docker.startContainerCmd(seeder).exec();
+        env.docker.waitContainerCmd(seeder).start().awaitStatusCode(30, TimeUnit.SECONDS);
+        env.docker.removeContainerCmd(seeder).exec();
+
+        AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", notesAgent("new")));
+        env.git.serve(agent, repo.repository());
+        ObjectNode body = TestRoutes.JSON.createObjectNode().put("repo_url", env.git.url(agent)).put("agent_name", agent)
+                .put("auth_token", env.token);
+        body.putObject("volumes").put("data", "/data");
+        Results.Deployed d = env.deploy(body);
+        assertThat(get(d)).isEqualTo("old\nnew\n");
+        assertThat(env.list()).filteredOn(r -> r.containerName().equals(d.containerName()))
+                .singleElement().satisfies(r -> assertThat(r.volumes()).isEqualTo(Map.of("data", "/data")));
+        Results.Stopped stopped = env.stop(TestRoutes.JSON.createObjectNode().put("container_name", d.containerName())
+                .put("remove", true).put("remove_volumes", true));
+        assertThat(stopped.volumesRemoved()).containsExactly(legacy);
+    }
+
+    static void removeVolume(String agent, String name) {
+        try {
+            env.docker.removeVolumeCmd(AgentVolumes.dockerName(agent, name)).exec();
+        } catch (NotFoundException none) {
+            // not left from an earlier run
+        }
+    }
+
+    @Test
+    void volumeNames_ofDifferentAgents_neverCollide() throws Exception {
+        removeVolume("rt", "weird-data");
+        removeVolume("rt-weird", "data");
+        ObjectNode rt = env.body("rt");
+        rt.putObject("volumes").put("weird-data", "/data");
+        ObjectNode rtWeird = env.body("rt-weird");
+        rtWeird.putObject("volumes").put("data", "/data");
+        Results.Deployed a = env.deploy(rt);
+        Results.Deployed b = env.deploy(rtWeird);
+
+        assertThat(a.ready()).isTrue();
+        assertThat(b.ready()).isTrue();
+        assertThat(AgentVolumes.dockerName("rt", "weird-data")).isNotEqualTo(AgentVolumes.dockerName("rt-weird", "data"));
+        assertThat(env.docker.inspectVolumeCmd(AgentVolumes.dockerName("rt-weird", "data")).exec().getLabels())
+                .containsEntry("jules.agent", "rt-weird").containsEntry("jules.volume", "data");
+        assertThat(env.list()).filteredOn(r -> r.containerName().equals(b.containerName()))
+                .singleElement().satisfies(r -> assertThat(r.volumes()).isEqualTo(Map.of("data", "/data")));
+        for (Results.Deployed d : java.util.List.of(a, b)) {
+            env.stop(TestRoutes.JSON.createObjectNode().put("container_name", d.containerName()).put("remove", true)
+                    .put("remove_volumes", true));
+        }
     }
 
     @Test

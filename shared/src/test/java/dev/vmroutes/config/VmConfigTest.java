@@ -41,4 +41,27 @@ class VmConfigTest {
         assertThat(config.secretPrefix()).isNull();
         assertThat(config.engine().buildNetwork()).isNull();
     }
+
+    @Test
+    void hostBuildNetwork_isRefused_unlessAllowedInSoManyWords() {
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_BUILD_NETWORK", "host")))
+                .hasMessageContaining("VM_BUILD_NETWORK: host").hasMessageContaining("VM_ALLOW_HOST_BUILD_NETWORK=true");
+        assertThat(VmConfig.fromEnvironment(Map.of("VM_BUILD_NETWORK", "host", "VM_ALLOW_HOST_BUILD_NETWORK", "true"))
+                .engine().buildNetwork()).isEqualTo("host");
+        assertThat(VmConfig.fromEnvironment(Map.of("VM_BUILD_NETWORK", "builds")).engine().buildNetwork()).isEqualTo("builds");
+    }
+
+    @Test
+    void bounds_haveDefaultsAPipInstallFitsIn_andReadSizes() {
+        Bounds defaults = VmConfig.fromEnvironment(Map.of()).engine().bounds();
+        assertThat(defaults).isEqualTo(new Bounds(2048L << 20, 1000, 512, 512L << 20, 1L << 30));
+        Bounds set = VmConfig.fromEnvironment(Map.of("VM_BUILD_MEMORY", "1g", "VM_BUILD_CPUS", "0.5", "VM_BUILD_PIDS", "64",
+                "VM_MAX_REPO_MB", "20", "VM_AGENT_DISK", "256m")).engine().bounds();
+        assertThat(set).isEqualTo(new Bounds(1L << 30, 500, 64, 20L << 20, 256L << 20));
+        assertThat(VmConfig.fromEnvironment(Map.of("VM_AGENT_DISK", "0", "VM_BUILD_MEMORY", "0", "VM_BUILD_CPUS", "0",
+                "VM_BUILD_PIDS", "0", "VM_MAX_REPO_MB", "0")).engine().bounds()).isEqualTo(Bounds.OFF);
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_BUILD_MEMORY", "lots", "VM_AGENT_DISK", "-1")))
+                .hasMessageContaining("VM_BUILD_MEMORY").hasMessageContaining("VM_AGENT_DISK");
+        assertThat(VmConfig.fromEnvironment(Map.of()).engine().isolatedNetwork()).isEqualTo("jules-isolated");
+    }
 }

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class CancelIT {
 
     @RegisterExtension
-    static final TestRoutes env = new TestRoutes().with("VM_BUILD_NETWORK", "host");
+    static final TestRoutes env = new TestRoutes().with("VM_BUILD_NETWORK", "host").with("VM_ALLOW_HOST_BUILD_NETWORK", "true");
 
     @Test
     void aQueuedDeploy_cancelled_neverRuns_andFreesItsAgent() {

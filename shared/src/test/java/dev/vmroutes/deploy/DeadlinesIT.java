@@ -31,7 +31,7 @@ class DeadlinesIT {
 
     @RegisterExtension
     static final TestRoutes env = new TestRoutes().with("VM_REQUEST_DEADLINE_SECONDS", Integer.toString(DEADLINE))
-            .with("VM_BUILD_NETWORK", "host");
+            .with("VM_BUILD_NETWORK", "host").with("VM_ALLOW_HOST_BUILD_NETWORK", "true");
 
     /** Deploys as the route does: within the request's deadline. */
     static Results.Deployed deploy(ObjectNode body) {

@@ -211,10 +211,15 @@ class DeployIT {
     }
 
     @Test
-    void deploy_runsAsAnUnprivilegedUser_owningAppAndItsNewVolumes_unlessRootIsAsked() throws Exception {
+    void deploy_runsAsAnUnprivilegedUser_writingTmpAndItsNewVolumes_unlessRootIsAsked() throws Exception {
+        // The root file system is read-only, /app (the code as built) included: /tmp and volumes are where an agent writes.
         String writer = String.join("\n", "import os",
-                "open('/app/written', 'w').write('app')",
+                "open('/tmp/written', 'w').write('tmp')",
                 "open('/data/written', 'w').write('volume')",
+                "try:",
+                "    open('/app/written', 'w')",
+                "except OSError as e:",
+                "    print('app', e.strerror)",
                 "print('uid', os.getuid(), 'wrote both')", "");
         AgentRepo repo = AgentRepo.create(env.dir, "writer", Map.of("main.py", writer));
         env.git.serve("writer", repo.repository());
@@ -222,13 +227,13 @@ class DeployIT {
         body.putObject("volumes").put("data", "/data");
         Results.Deployed d = env.deploy(body);
         assertThat(d.exitCode()).as(logs(d.containerId())).isZero();
-        assertThat(logs(d.containerId())).contains("uid 10001 wrote both");
+        assertThat(logs(d.containerId())).contains("uid 10001 wrote both").contains("app Read-only file system");
         env.stop(JSON.createObjectNode().put("container_name", d.containerName()).put("remove", true).put("remove_volumes", true));
 
         ObjectNode asRoot = body(env.git.url("writer"), "as-root").put("auth_token", TOKEN).put("run_as_root", true);
         asRoot.putObject("volumes").put("data", "/data");
         Results.Deployed root = env.deploy(asRoot);
-        assertThat(logs(root.containerId())).contains("uid 0 wrote both");
+        assertThat(logs(root.containerId())).contains("uid 0 wrote both").contains("app Read-only file system");
         env.stop(JSON.createObjectNode().put("container_name", root.containerName()).put("remove", true).put("remove_volumes", true));
     }
 
@@ -264,7 +269,10 @@ class DeployIT {
             assertThat(host.getNanoCPUs()).isEqualTo(1_000_000_000L);
             assertThat(host.getPidsLimit()).isEqualTo(256L);
             assertThat(host.getBinds()).isNullOrEmpty();
-            assertThat(host.getNetworkMode()).isEqualTo("jules-isolated");
+            assertThat(env.docker.inspectContainerCmd(deployed.containerId()).exec().getNetworkSettings().getNetworks())
+                    .containsOnlyKeys("jules-isolated");
+            assertThat(host.getReadonlyRootfs()).isTrue();
+            assertThat(host.getTmpFs()).containsEntry("/tmp", "rw,nosuid,nodev,size=" + (1L << 30));
             assertThat(host.getInit()).isTrue();
         } finally {
             env.removeAgentContainers(agent);

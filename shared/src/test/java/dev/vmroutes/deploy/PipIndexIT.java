@@ -32,7 +32,7 @@ class PipIndexIT {
     static final PackageIndex index = start();
 
     @RegisterExtension
-    static final TestRoutes env = new TestRoutes().with("VM_BUILD_NETWORK", "host").with("VM_PIP_INDEX_URL", index.url());
+    static final TestRoutes env = new TestRoutes().with("VM_BUILD_NETWORK", "host").with("VM_ALLOW_HOST_BUILD_NETWORK", "true").with("VM_PIP_INDEX_URL", index.url());
 
     static PackageIndex start() {
         try {

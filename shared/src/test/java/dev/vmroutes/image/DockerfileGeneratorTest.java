@@ -33,11 +33,20 @@ class DockerfileGeneratorTest {
     }
 
     @Test
+    void generate_installsRequirementsAsTheBuildUser_withAProcessLimit_neverAsRoot() {
+        String dockerfile = DockerfileGenerator.generate(request("3.11", List.of("python", "main.py")), true, 128);
+        String install = dockerfile.lines().filter(l -> l.contains("pip\", \"install")).findFirst().orElseThrow();
+        assertThat(dockerfile.indexOf("USER " + DockerfileGenerator.BUILD_USER)).isLessThan(dockerfile.indexOf(install));
+        assertThat(install).contains("RLIMIT_NPROC").contains("\"128\"").contains("\"--target\", \"" + DockerfileGenerator.DEPS_DIR + "\"");
+        assertThat(dockerfile).contains("ENV PYTHONPATH=" + DockerfileGenerator.DEPS_DIR);
+    }
+
+    @Test
     void generate_runsAsAnUnprivilegedUserOwningApp_unlessRootIsAsked() {
         String dockerfile = DockerfileGenerator.generate(request("3.11", List.of("python", "main.py")), true);
         assertThat(dockerfile).contains("COPY --chown=10001:10001 src/ /app/\n").contains("\nUSER 10001:10001\n");
-        // Requirements install as root, before the user is switched to.
-        assertThat(dockerfile.indexOf("pip\", \"install")).isLessThan(dockerfile.indexOf("USER "));
+        // Requirements install as the build's own user, before the agent's user is switched to.
+        assertThat(dockerfile.indexOf("pip\", \"install")).isLessThan(dockerfile.indexOf("USER " + DockerfileGenerator.AGENT_USER));
         String asRoot = DockerfileGenerator.generate(new ImageSpec("3.11", 8080, List.of("python", "main.py"), true), false);
         assertThat(asRoot).contains("COPY src/ /app/\n").doesNotContain("USER").doesNotContain("--chown");
     }

@@ -50,6 +50,39 @@ class HttpProbeTest {
     }
 
     @Test
+    void anAgentThatSendsItsHeadersAtOnce_andThenTricklesItsBody_isCutOffAtTheDeadline() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread trickler = Thread.ofVirtual().start(() -> {
+                try (Socket client = server.accept()) {
+                    client.getInputStream().read(new byte[1024]);
+                    OutputStream out = client.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    for (int i = 0; i < 400; i++) {
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(200);
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the probe hung up, as it should
+                }
+            });
+            HttpProbe probe = new HttpProbe(Duration.ofMillis(500), Duration.ofSeconds(1));
+            long start = System.nanoTime();
+            HttpProbe.ProbeResult result = probe.get("127.0.0.1", server.getLocalPort(), "/health");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(result.statusCode()).isNull();
+            assertThat(result.error()).startsWith("no complete answer within 1500 ms");
+            // The body would take 80 s at this pace; the probe ends at its deadline (1.5 s), give or take scheduling.
+            assertThat(tookMs).isLessThan(10_000);
+            trickler.join(5_000);
+            assertThat(trickler.isAlive()).as("the trickling connection was closed").isFalse();
+        }
+    }
+
+    @Test
     void aPromptAnswer_isReadWhole() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {

@@ -100,6 +100,21 @@ public final class AgentRepo {
         }
     }
 
+    /** Adds a commit on main holding symbolic links (path: target) and returns its SHA. */
+    public String commitLinks(Map<String, String> links) throws Exception {
+        Path work = bareDir.resolveSibling(bareDir.getFileName() + "-" + System.nanoTime());
+        try (Git git = Git.cloneRepository().setURI(bareDir.toUri().toString()).setDirectory(work.toFile()).call()) {
+            for (var link : links.entrySet()) {
+                Path at = work.resolve(link.getKey());
+                Files.createDirectories(at.getParent());
+                Files.createSymbolicLink(at, Path.of(link.getValue()));
+            }
+            RevCommit c = commit(git, work, Map.of(), "links");
+            git.push().setRemote("origin").add("HEAD:refs/heads/main").call();
+            return c.name();
+        }
+    }
+
     private static RevCommit commit(Git git, Path work, Map<String, String> files, String message) throws Exception {
         for (var entry : files.entrySet()) {
             Path file = work.resolve(entry.getKey());

@@ -228,13 +228,13 @@ public final class DeployBench {
 
     /**
      * {@code docker run -d} with what the API gives every agent container: the same isolated network, init,
-     * capabilities, privileges, resources, log cap and loopback-only port.
+     * capabilities, privileges, resources, read-only root with its /tmp, log cap and loopback-only port.
      */
     static List<String> handRun(String tag) {
         return List.of("docker", "run", "-d", "--label", "bench=hand", "-p", "127.0.0.1::8080",
                 "--network", "jules-isolated", "--init", "--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE",
                 "--security-opt", "no-new-privileges:true", "--memory", "512m", "--memory-swap", "512m", "--cpus", "1",
-                "--pids-limit", "256", "--log-driver", "json-file", "--log-opt", "max-size=10m", "--log-opt", "max-file=3", tag);
+                "--pids-limit", "256", "--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,size=" + (1L << 30), "--log-driver", "json-file", "--log-opt", "max-size=10m", "--log-opt", "max-file=3", tag);
     }
 
     static Run runAndAwait(String tag) throws Exception {
