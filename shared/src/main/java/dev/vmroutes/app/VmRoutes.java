@@ -162,7 +162,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
     public dev.vmroutes.api.Results.SweepSummary sweep() {
         int abandoned = 0;
         try {
-            abandoned = jobs.endAbandoned();
+            abandoned = jobs.abandoned().endAbandoned();
         } catch (RuntimeException e) {
             LOG.warn("could not end abandoned deployments: {}", Redactor.describe(e));
         }

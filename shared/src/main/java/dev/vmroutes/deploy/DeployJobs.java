@@ -11,19 +11,17 @@ import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.VmException;
+import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.store.Deployment;
 import dev.vmroutes.store.DeploymentRecords;
 import dev.vmroutes.store.DeploymentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.vmroutes.docker.AgentContainers;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +36,7 @@ import java.util.function.Function;
  * record, not on the build, for at most its budget: synchronous and asynchronous deploys run the
  * same code. Every record reaches an end: a job whose worker could not reach the table goes back to
  * the queue; one that reached the dead-letter queue, or whose worker died, is ended by
- * {@link #deadLettered} or {@link #endAbandoned}.
+ * {@link AbandonedDeploys}.
  */
 public final class DeployJobs {
 
@@ -49,12 +47,6 @@ public final class DeployJobs {
     private static final Duration FIRST_POLL = Duration.ofMillis(5);
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
     private static final Set<String> RUNNING_STEPS = Set.of("cloning", "building", "starting", "waiting_ready");
-    /** Fields of a deploy request never written to the table: they travel in the queue's message only. */
-    static final List<String> NEVER_STORED = List.of("auth_token", "environment");
-    /** The most a record keeps of a request (the rest of the item holds its progress and answer, within DynamoDB's 400 KB). */
-    static final int MAX_STORED_REQUEST_BYTES = 64 * 1024;
-    private static final Map<String, String> PHASE_OF_STATUS = Map.of("queued", "queue", "cloning", "clone", "building", "build",
-            "starting", "start", "waiting_ready", "ready", "cancelling", "cancel");
 
     /** Where accepted deploys go: the deployment's id and what is never stored, through encrypted channels only. */
     public interface Queue {
@@ -92,6 +84,7 @@ public final class DeployJobs {
     private final Duration workerDeadline;
     private final Clock clock;
     private final Queue queue;
+    private final AbandonedDeploys abandoned;
 
     /**
      * @param workerDeadline how long a worker may run one deploy
@@ -107,6 +100,12 @@ public final class DeployJobs {
         this.workerDeadline = workerDeadline;
         this.clock = clock;
         this.queue = queue.apply(this);
+        this.abandoned = new AbandonedDeploys(records, lock, containers, clock);
+    }
+
+    /** What ends the deployments nobody runs any more: the dead-letter consumer and the sweep use it. */
+    public AbandonedDeploys abandoned() {
+        return abandoned;
     }
 
     public Queue queue() {
@@ -120,15 +119,10 @@ public final class DeployJobs {
      * {@code failed} (phase {@code queue}) and the agent free.
      */
     public Accepted submit(DeployRequest request, JsonNode body) {
-        ObjectNode stored = body.deepCopy();
-        ObjectNode carried = JSON.createObjectNode();
-        for (String field : NEVER_STORED) {
-            if (stored.has(field)) carried.set(field, stored.remove(field));
-        }
         String id = RecordDeployment.newId();
-        checkFits(carried, Queue.message(id, carried).getBytes(StandardCharsets.UTF_8).length, queue.maxMessageBytes(),
-                "the deploy queue's message");
-        checkFits(stored, stored.toString().getBytes(StandardCharsets.UTF_8).length, MAX_STORED_REQUEST_BYTES, "the deployment's record");
+        QueuedRequest split = QueuedRequest.split(body);
+        split.checkFits(Queue.message(id, split.carried()).getBytes(StandardCharsets.UTF_8).length, queue.maxMessageBytes());
+        ObjectNode stored = split.stored();
         String agent = request.agentName();
         lock.takeForQueue(agent, id);
         Instant now = clock.instant();
@@ -140,7 +134,7 @@ public final class DeployJobs {
             throw e;
         }
         try {
-            queue.send(id, carried);
+            queue.send(id, split.carried());
             return new Accepted(id, agent, "queued");
         } catch (RuntimeException e) {
             String reason = "could not be queued: " + Redactor.describe(e);
@@ -149,21 +143,6 @@ public final class DeployJobs {
             lock.release(agent, id);
             throw e;
         }
-    }
-
-    /** 413 naming the largest field of {@code fields} when {@code size} is over {@code limit}. */
-    private static void checkFits(ObjectNode fields, int size, int limit, String where) {
-        if (size <= limit) return;
-        String largest = "body";
-        int largestSize = -1;
-        for (var field : (Iterable<Map.Entry<String, JsonNode>>) fields::fields) {
-            int fieldSize = field.getValue().toString().length();
-            if (fieldSize > largestSize) {
-                largest = field.getKey();
-                largestSize = fieldSize;
-            }
-        }
-        throw VmException.tooLarge(largest, "the request needs " + size + " bytes in " + where + ", which holds at most " + limit);
     }
 
     /** How long the deploy route spends finding out whether a deploy would change nothing before it queues it. */
@@ -221,75 +200,15 @@ public final class DeployJobs {
             throw tableFailing;
         }
         try (lease) {
-            String result = json(pipeline.deployClaimed(parser.parse(request(queued.get(), carried)), claimed, lease));
+            String result = json(pipeline.deployClaimed(parser.parse(QueuedRequest.merge(queued.get(), carried)), claimed, lease));
             records.change(deploymentId, r -> r.answered("ok", result, clock.instant()));
         } catch (RuntimeException e) {
             VmException failure = e instanceof VmException v ? v
                     : VmException.deployFailed("deploy", Redactor.describe(e));
             LOG.warn("deployment {} answered {}: {}", deploymentId, failure.kind(), failure.detail());
-            records.change(deploymentId, r -> (r.inProgress() ? r.failed(phaseOf(r), failure.detail(), r.commitSha(), clock.instant()) : r)
+            records.change(deploymentId, r -> (r.inProgress() ? r.failed(AbandonedDeploys.phaseOf(r), failure.detail(), r.commitSha(), clock.instant()) : r)
                     .answered(failure.kind().name(), failure.detail(), clock.instant()));
         }
-    }
-
-    /** The request as queued: the stored fields and what the message carried. */
-    private static JsonNode request(Deployment queued, JsonNode carried) {
-        try {
-            ObjectNode body = (ObjectNode) JSON.readTree(queued.request() == null ? "{}" : queued.request());
-            if (carried != null) carried.fields().forEachRemaining(f -> body.set(f.getKey(), f.getValue()));
-            return body;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("deployment " + queued.id() + " holds a request that is not JSON", e);
-        }
-    }
-
-    /** The phase a record under way is in: the one its status names, else the last it began. */
-    private static String phaseOf(Deployment d) {
-        String phase = PHASE_OF_STATUS.get(d.status());
-        if (phase != null && !"cancel".equals(phase)) return phase;
-        return d.phases().isEmpty() ? "queue" : d.phases().get(d.phases().size() - 1).phase();
-    }
-
-    /**
-     * A job the queue gave up on after {@code receives} deliveries: its deployment, if still under
-     * way, ends {@code failed} with that reason, what it made is removed and the agent freed.
-     */
-    public void deadLettered(String deploymentId, int receives) {
-        records.get(deploymentId).filter(Deployment::inProgress).ifPresent(d -> end(d,
-                "its deploy job failed " + receives + " times and was moved to the dead-letter queue"));
-    }
-
-    /**
-     * Ends the deployments under way that nobody runs any more: queued past their time, or whose
-     * worker stopped renewing its lease (it died or timed out), or past their deadline. Returns how many.
-     */
-    public int endAbandoned() {
-        int ended = 0;
-        Instant now = clock.instant();
-        for (Deployment d : records.inProgress()) {
-            Optional<DeploymentStore.Lock> held = records.readLock(d.agentName());
-            boolean leased = held.isPresent() && held.get().holder().equals(d.id()) && held.get().expiresAt().isAfter(now);
-            boolean late = d.deadlineAt() != null && d.deadlineAt().isBefore(now);
-            if (leased && !late) continue;
-            String reason = late ? "it did not finish by its deadline (" + d.deadlineAt() + ")"
-                    : "queued".equals(d.status()) ? "no worker took it while it held the agent (the queue may have kept it past its time)"
-                    : "its worker stopped while it was " + d.status() + " (the lease on agent " + d.agentName()
-                    + "'s lock ran out" + held.map(l -> " at " + l.expiresAt()).orElse("") + ")";
-            end(d, reason);
-            ended++;
-        }
-        return ended;
-    }
-
-    private void end(Deployment d, String reason) {
-        LOG.warn("deployment {} of agent {} ended: {}", d.id(), d.agentName(), reason);
-        Instant now = clock.instant();
-        records.change(d.id(), r -> !r.inProgress() ? r : "cancelling".equals(r.status())
-                ? r.cancelled(now).answered(VmException.Kind.CONFLICT.name(), "deployment " + r.id() + " was cancelled", now)
-                : r.failed(phaseOf(r), reason, r.commitSha(), now).answered(VmException.Kind.DEPLOY_FAILED.name(),
-                        "deployment_failed: " + phaseOf(r) + ": " + reason, now));
-        if (d.containerName() != null && containers.exists(d.containerName())) containers.removeQuietly(d.containerName());
-        lock.release(d.agentName(), d.id());
     }
 
     /**

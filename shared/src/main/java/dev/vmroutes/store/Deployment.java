@@ -71,35 +71,15 @@ public record Deployment(
         return containerName != null && !WITHOUT_CONTAINER.contains(status);
     }
 
-    /** A failure's detail keeps at most this much of each line and of the whole, so a record always fits its item. */
-    public static final int DETAIL_LINE_CHARS = 1_000;
-    public static final int DETAIL_CHARS = 8_000;
-
     public Deployment {
         ports = ports == null ? Map.of() : Map.copyOf(ports);
         phases = phases == null ? List.of() : List.copyOf(phases);
-        failureReason = capped(failureReason);
-        if (answerKind != null && !"ok".equals(answerKind)) answerBody = capped(answerBody);
+        failureReason = FailureDetails.capped(failureReason);
+        if (answerKind != null && !"ok".equals(answerKind)) answerBody = FailureDetails.capped(answerBody);
         if (status == null || !IN_PROGRESS.contains(status)) {
             deadlineAt = null;
             request = null;
         }
-    }
-
-    /** {@code detail} (redacted already) with each line and the whole cut to their caps, the cuts marked. */
-    public static String capped(String detail) {
-        if (detail == null || detail.length() <= DETAIL_LINE_CHARS && detail.indexOf('\n') < 0) return detail;
-        StringBuilder out = new StringBuilder();
-        for (String line : detail.split("\n", -1)) {
-            if (out.length() > 0) out.append('\n');
-            out.append(line.length() > DETAIL_LINE_CHARS ? line.substring(0, DETAIL_LINE_CHARS) + " [" + (line.length() - DETAIL_LINE_CHARS)
-                    + " more characters]" : line);
-            if (out.length() > DETAIL_CHARS) {
-                out.setLength(DETAIL_CHARS);
-                return out.append(" [cut]").toString();
-            }
-        }
-        return out.toString();
     }
 
     /** One phase of the deploy: its name, when it started and, once over, when it ended. */
@@ -298,41 +278,9 @@ public record Deployment(
         return edit(d -> d.version = newVersion);
     }
 
-    private Deployment edit(java.util.function.Consumer<Fields> change) {
-        Fields f = new Fields(this);
+    private Deployment edit(java.util.function.Consumer<DeploymentFields> change) {
+        DeploymentFields f = new DeploymentFields(this);
         change.accept(f);
         return f.build();
-    }
-
-    /** A mutable copy, so each change above names only the fields it changes. */
-    private static final class Fields {
-        String id, agentName, containerName, containerId, repoUrl, branch, commitSha, image, status, failurePhase,
-                failureReason, rollbackOf, replacedBy, lastProbeOutcome;
-        Map<String, Integer> ports;
-        RunSettings settings;
-        Instant readyAt, createdAt, updatedAt, lastProbeAt;
-        Boolean imageKept, imageReused;
-        String answerKind, answerBody, request;
-        Instant deadlineAt;
-        List<PhaseTime> phases;
-        long version;
-
-        Fields(Deployment d) {
-            id = d.id; agentName = d.agentName; containerName = d.containerName; containerId = d.containerId;
-            repoUrl = d.repoUrl; branch = d.branch; commitSha = d.commitSha; image = d.image; status = d.status;
-            failurePhase = d.failurePhase; failureReason = d.failureReason; ports = d.ports; settings = d.settings;
-            rollbackOf = d.rollbackOf; readyAt = d.readyAt; imageKept = d.imageKept; replacedBy = d.replacedBy;
-            createdAt = d.createdAt; updatedAt = d.updatedAt; lastProbeOutcome = d.lastProbeOutcome;
-            lastProbeAt = d.lastProbeAt; phases = d.phases; imageReused = d.imageReused;
-            answerKind = d.answerKind; answerBody = d.answerBody; deadlineAt = d.deadlineAt; request = d.request;
-            version = d.version;
-        }
-
-        Deployment build() {
-            return new Deployment(id, agentName, containerName, containerId, repoUrl, branch, commitSha, image, status,
-                    failurePhase, failureReason, ports, settings, rollbackOf, readyAt, imageKept, replacedBy,
-                    createdAt, updatedAt, lastProbeOutcome, lastProbeAt, phases, imageReused, answerKind, answerBody, deadlineAt, request,
-                    version);
-        }
     }
 }

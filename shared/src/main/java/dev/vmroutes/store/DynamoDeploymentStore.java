@@ -2,21 +2,11 @@ package dev.vmroutes.store;
 
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
@@ -25,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +32,6 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     public static final String LIVE_INDEX = "live-index";
     public static final String IN_PROGRESS_INDEX = "in-progress-index";
     private static final int PAGE = 100;
-    private static final String LOCK_PREFIX = "lock#";
     private static final String PROBE_SUFFIX = DeploymentItems.PROBE_SUFFIX;
     private static final int BATCH_LIMIT = 25;
     private static final int BATCH_ATTEMPTS = 5;
@@ -52,12 +39,14 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final java.time.Duration retention;
+    private final DynamoAgentLocks locks;
 
     /** @param retention how long records nothing needs any more (and probes) are kept before the table's TTL removes them */
     public DynamoDeploymentStore(DynamoDbClient dynamo, String table, java.time.Duration retention) {
         this.dynamo = dynamo;
         this.table = table;
         this.retention = retention;
+        this.locks = new DynamoAgentLocks(dynamo, table);
     }
 
     public DynamoDbClient dynamo() {
@@ -68,64 +57,12 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         return table;
     }
 
-    /**
-     * Creates the table (on-demand, with its indexes and time to live) when it does not exist. A
-     * table made by an earlier version, without the sparse indexes list and the sweep read, is
-     * refused with what to do, rather than answered from a scan.
-     */
+    /** See {@link DeploymentTable#ensure}. */
     public void createTableIfMissing() {
         call(() -> {
-            try {
-                var existing = dynamo.describeTable(r -> r.tableName(table)).table();
-                Set<String> indexes = existing.globalSecondaryIndexes().stream().map(i -> i.indexName()).collect(Collectors.toSet());
-                List<String> lacking = List.of(AGENT_INDEX, LIVE_INDEX, IN_PROGRESS_INDEX).stream().filter(i -> !indexes.contains(i)).toList();
-                if (!lacking.isEmpty()) {
-                    throw new IllegalStateException("the deployment table " + table + " has no index " + String.join(", ", lacking)
-                            + ": it was made by an earlier version; add the indexes as docs/architecture.md describes them, or name a new table"
-                            + " in VM_TABLE_NAME");
-                }
-                return null;
-            } catch (ResourceNotFoundException missing) {
-                try {
-                    dynamo.createTable(r -> r.tableName(table)
-                            .billingMode(BillingMode.PAY_PER_REQUEST)
-                            .attributeDefinitions(stringAttribute("id"), stringAttribute("agent_name"), stringAttribute("created_at"),
-                                    stringAttribute(DeploymentItems.LIVE), stringAttribute(DeploymentItems.IN_PROGRESS),
-                                    stringAttribute(DeploymentItems.DEADLINE_AT))
-                            .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                            .globalSecondaryIndexes(index(AGENT_INDEX, "agent_name", "created_at"), liveIndex(), inProgressIndex()));
-                } catch (ResourceInUseException createdMeanwhile) {
-                    // another process created it first
-                }
-                dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
-                try {
-                    dynamo.updateTimeToLive(r -> r.tableName(table).timeToLiveSpecification(t -> t.attributeName(DeploymentItems.EXPIRES_AT).enabled(true)));
-                } catch (DynamoDbException notSupported) {
-                    // a local DynamoDB-compatible server may not implement TTL; records then stay
-                }
-                return null;
-            }
+            DeploymentTable.ensure(dynamo, table);
+            return null;
         });
-    }
-
-    private static GlobalSecondaryIndex liveIndex() {
-        return index(LIVE_INDEX, DeploymentItems.LIVE, "created_at");
-    }
-
-    private static GlobalSecondaryIndex inProgressIndex() {
-        return index(IN_PROGRESS_INDEX, DeploymentItems.IN_PROGRESS, DeploymentItems.DEADLINE_AT);
-    }
-
-    private static AttributeDefinition stringAttribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-    }
-
-    private static GlobalSecondaryIndex index(String name, String hash, String range) {
-        return GlobalSecondaryIndex.builder().indexName(name)
-                .keySchema(KeySchemaElement.builder().attributeName(hash).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(range).keyType(KeyType.RANGE).build())
-                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                .build();
     }
 
     @Override
@@ -272,80 +209,33 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         });
     }
 
-    /**
-     * A lock is an item {@code lock#<agent>} holding the deployment and when its lease ends (epoch
-     * seconds, which the table's TTL also reads: an expired lock is removed eventually), put on a condition.
-     */
     @Override
     public Optional<String> lockAgent(String agentName, String deploymentId, Instant expiresAt, Instant now) {
-        return call(() -> {
-            try {
-                putLock(agentName, deploymentId, expiresAt, "attribute_not_exists(id) OR expires_at < :now",
-                        Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))));
-                return Optional.<String>empty();
-            } catch (ConditionalCheckFailedException held) {
-                return Optional.of(readLock(agentName).map(Lock::holder).orElse("unknown"));
-            }
-        });
+        return locks.take(agentName, deploymentId, expiresAt, now);
     }
 
     @Override
     public boolean takeOverLock(String agentName, String deploymentId, Instant expiresAt, Instant now) {
-        return conditionalLockWrite(() -> putLock(agentName, deploymentId, expiresAt,
-                "attribute_not_exists(id) OR holder = :me OR expires_at < :now",
-                Map.of(":me", AttributeValue.fromS(deploymentId), ":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))));
+        return locks.takeOver(agentName, deploymentId, expiresAt, now);
     }
 
     @Override
     public boolean renewLock(String agentName, String deploymentId, Instant expiresAt) {
-        return conditionalLockWrite(() -> putLock(agentName, deploymentId, expiresAt, "holder = :me",
-                Map.of(":me", AttributeValue.fromS(deploymentId))));
+        return locks.renew(agentName, deploymentId, expiresAt);
     }
 
     @Override
     public Optional<Lock> readLock(String agentName) {
-        return call(() -> {
-            var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(LOCK_PREFIX + agentName))).item();
-            if (item == null || !item.containsKey("holder")) return Optional.<Lock>empty();
-            return Optional.of(new Lock(item.get("holder").s(), Instant.ofEpochSecond(Long.parseLong(item.get("expires_at").n()))));
-        });
-    }
-
-    private void putLock(String agentName, String deploymentId, Instant expiresAt, String condition, Map<String, AttributeValue> values) {
-        dynamo.putItem(r -> r.tableName(table)
-                .item(Map.of("id", AttributeValue.fromS(LOCK_PREFIX + agentName), "lock_of", AttributeValue.fromS(agentName),
-                        "holder", AttributeValue.fromS(deploymentId),
-                        "expires_at", AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond()))))
-                .conditionExpression(condition)
-                .expressionAttributeValues(values));
-    }
-
-    private static boolean conditionalLockWrite(Runnable write) {
-        return call(() -> {
-            try {
-                write.run();
-                return true;
-            } catch (ConditionalCheckFailedException lost) {
-                return false;
-            }
-        });
+        return locks.read(agentName);
     }
 
     @Override
     public void unlockAgent(String agentName, String deploymentId) {
-        call(() -> {
-            try {
-                dynamo.deleteItem(r -> r.tableName(table).key(key(LOCK_PREFIX + agentName))
-                        .conditionExpression("holder = :me")
-                        .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(deploymentId))));
-            } catch (ConditionalCheckFailedException notOurs) {
-                // expired and taken by another deploy, or already gone
-            }
-            return null;
-        });
+        locks.release(agentName, deploymentId);
     }
 
-    private static <T> T call(Supplier<T> action) {
+    /** Maps the client's failures: unreachable, throttled or failing is {@link StoreUnavailableException}. */
+    static <T> T call(Supplier<T> action) {
         try {
             return action.get();
         } catch (SdkClientException e) {

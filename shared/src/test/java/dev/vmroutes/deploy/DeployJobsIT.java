@@ -115,10 +115,10 @@ class DeployJobsIT {
         Deployment record = env.store.get(job.id()).orElseThrow();
         assertThat(record.status()).isEqualTo("failed");
         assertThat(record.failurePhase()).isEqualTo("build");
-        assertThat(record.failureReason().length()).isLessThanOrEqualTo(Deployment.DETAIL_CHARS + 10);
+        assertThat(record.failureReason().length()).isLessThanOrEqualTo(dev.vmroutes.store.FailureDetails.CHARS + 10);
         assertThat(record.failureReason().lines()).allSatisfy(line -> assertThat(line.length())
-                .isLessThanOrEqualTo(Deployment.DETAIL_LINE_CHARS + 30));
-        assertThat(record.answerBody().length()).isLessThanOrEqualTo(Deployment.DETAIL_CHARS + 10);
+                .isLessThanOrEqualTo(dev.vmroutes.store.FailureDetails.LINE_CHARS + 30));
+        assertThat(record.answerBody().length()).isLessThanOrEqualTo(dev.vmroutes.store.FailureDetails.CHARS + 10);
     }
 
     private static void jobsRun(CapturedJobs captured, CapturedJobs.Job job) {

@@ -56,7 +56,7 @@ public final class DeployDeadLetterFunction implements RequestStreamHandler {
             }
             int receives = record.path("attributes").path("ApproximateReceiveCount").asInt(0);
             try {
-                routes.get().jobs().deadLettered(deploymentId, receives);
+                routes.get().jobs().abandoned().deadLettered(deploymentId, receives);
             } catch (RuntimeException e) {
                 LOG.warn("dead-lettered deployment {} could not be ended now: {}", deploymentId, Redactor.describe(e));
                 failures.addObject().put("itemIdentifier", messageId);
