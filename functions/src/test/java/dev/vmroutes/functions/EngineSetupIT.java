@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scripts/run-local's set-up on a machine state where no engine answers and the base image is
  * absent and cannot be pulled, through the script itself and so through scripts/engine-setup, which scripts/test-env
  * uses too. The engine it starts is a second one beside the engine every other test uses: its own
- * socket, data and exec roots in a temporary folder, no default bridge and no iptables rules.
+ * socket, data and exec roots in a temporary folder, a network namespace of its own and no iptables rules.
  */
 class EngineSetupIT {
 
@@ -33,8 +33,9 @@ class EngineSetupIT {
                 "DOCKER_HOST", engine,
                 "ENGINE_DOCKERD_ARGS", String.join(" ", "--data-root", dir.resolve("data-root").toString(),
                         "--exec-root", dir.resolve("exec").toString(), "--pidfile", dir.resolve("dockerd.pid").toString(),
-                        "--bridge", "none", "--iptables=false", "--ip-masq=false", "--ip-forward=false",
-                        "--default-address-pool", "base=10.213.0.0/16,size=24"),
+                        "--iptables=false", "--ip-masq=false", "--ip-forward=false"),
+                // A network namespace of its own: a second dockerd on the host's would take docker0 (with --bridge none it removes it).
+                "ENGINE_OWN_NETWORK", "1",
                 "VM_DATA_DIR", dir.resolve("data").toString(),
                 "VM_EXAMPLES_PORT", "off",
                 // The engine it starts reaches no registry (a proxy on a closed loopback port), so the image is made, never pulled.
