@@ -67,8 +67,11 @@ class PipIndexIT {
             Thread.sleep(100);
         } while (Deployment.IN_PROGRESS.contains(seen.status()) && System.nanoTime() < until);
         assertThat(seen.status()).isEqualTo("running");
-        assertThat(statuses).contains("building", "waiting_ready");
-        assertThat(List.copyOf(statuses).indexOf("building")).isLessThan(List.copyOf(statuses).indexOf("waiting_ready"));
+        // The poll sees the long phase; a short one (an agent ready in milliseconds) may pass between two looks,
+        // and the record's phases say it ran, in order.
+        assertThat(statuses).contains("building");
+        assertThat(List.copyOf(statuses).indexOf("building")).isLessThan(List.copyOf(statuses).indexOf("running"));
+        assertThat(seen.phases()).extracting(Results.PhaseTime::phase).containsSubsequence("build", "start", "ready");
         assertThat(index.wheelsServed()).isPositive();
 
         String log = env.routes.agents().deployments().log(accepted.deploymentId(), 0).log();
