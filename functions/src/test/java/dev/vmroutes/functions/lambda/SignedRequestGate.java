@@ -62,28 +62,28 @@ public final class SignedRequestGate implements AutoCloseable {
         return List.copyOf(refused);
     }
 
+    /** Answers as DynamoDB answers a request it refuses: 400 with the error's type and message. */
+    private static void refuse(HttpExchange exchange, String type, String message) throws IOException {
+        byte[] answer = ("{\"__type\": \"com.amazonaws.dynamodb.v20120810#" + type + "\", \"message\": \"" + message + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+        exchange.sendResponseHeaders(400, answer.length);
+        exchange.getResponseBody().write(answer);
+        exchange.close();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         Matcher credential = CREDENTIAL.matcher(authorization == null ? "" : authorization);
         String key = credential.find() ? credential.group(1) : "unsigned";
         byte[] body = exchange.getRequestBody().readAllBytes();
         if (throttling) {
-            byte[] answer = "{\"__type\": \"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\", \"message\": \"The level of configured provisioned throughput for the table was exceeded\"}"
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
-            exchange.sendResponseHeaders(400, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            refuse(exchange, "ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded");
             return;
         }
         if (currentKey != null && !key.equals(currentKey.get())) {
             refused.add(key);
-            byte[] answer = "{\"__type\": \"com.amazonaws.dynamodb.v20120810#ExpiredTokenException\", \"message\": \"The security token included in the request is expired\"}"
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
-            exchange.sendResponseHeaders(400, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            refuse(exchange, "ExpiredTokenException", "The security token included in the request is expired");
             return;
         }
         accepted.add(key);
