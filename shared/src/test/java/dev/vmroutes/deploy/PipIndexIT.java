@@ -88,10 +88,13 @@ class PipIndexIT {
         String main = "import greeting\nprint(greeting.hello(), flush=True)\n" + AgentRepo.HTTP_AGENT;
         com.fasterxml.jackson.databind.node.ObjectNode batch = JSON.createObjectNode();
         var items = batch.putArray("deployments");
+        // Requirements of their own, so no build reuses another's (or an earlier run's) installed layer:
+        // each install waits on the slow index, and the fifth still waits for a slot once the budget ends.
+        long run = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             String agent = "batch-pip-" + i;
             AgentRepo repo = AgentRepo.create(env.dir, agent, Map.of("main.py", main + "# " + i + "\n",
-                    "requirements.txt", PackageIndex.PACKAGE + "==1.0\n"));
+                    "requirements.txt", PackageIndex.PACKAGE + "==1.0\n# " + run + "-" + i + "\n"));
             env.git.serve(agent, repo.repository());
             items.add(env.body(agent).put("repo_url", env.git.url(agent)));
             env.removeAfterwards(agent);
