@@ -10,6 +10,10 @@ public class VmException extends RuntimeException {
         /** The request is wrong; the detail names the field. */
         INVALID,
         NOT_FOUND,
+        /** No valid credential. */
+        UNAUTHORIZED,
+        /** The credential does not allow this; the detail names the scope or the field. */
+        FORBIDDEN,
         CONFLICT,
         /** A deploy failed in a named phase (clone, build, start, ready). */
         DEPLOY_FAILED,
@@ -41,6 +45,14 @@ public class VmException extends RuntimeException {
 
     public static VmException notFound(String detail) {
         return new VmException(Kind.NOT_FOUND, detail, null);
+    }
+
+    public static VmException unauthorized(String detail) {
+        return new VmException(Kind.UNAUTHORIZED, detail, null);
+    }
+
+    public static VmException forbidden(String detail) {
+        return new VmException(Kind.FORBIDDEN, detail, null);
     }
 
     public static VmException conflict(String detail) {

@@ -1,0 +1,68 @@
+package dev.vmroutes.auth;
+
+import dev.vmroutes.api.VmException;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who is calling, what their credential allows and which agents they may see.
+ *
+ * @param principal     a JWT's subject (and client), an IAM principal's ARN, or a local token's name
+ * @param agentPrefixes the agent names the caller may see and touch start with one of these; empty: any agent
+ */
+public record Caller(String principal, Set<Scope> scopes, List<String> agentPrefixes, String sourceIp, String requestId) {
+
+    /** Containers are named {@code jules-agent-<agent name>-<n>}. */
+    private static final String CONTAINER_PREFIX = "jules-agent-";
+
+    public Caller {
+        scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
+        agentPrefixes = List.copyOf(agentPrefixes);
+    }
+
+    /** Every scope, every agent. */
+    public static Caller unrestricted(String principal, String sourceIp, String requestId) {
+        return new Caller(principal, EnumSet.allOf(Scope.class), List.of(), sourceIp, requestId);
+    }
+
+    /** 403 naming the scope, unless the caller has it. */
+    public void require(Scope scope) {
+        if (!scopes.contains(scope)) throw VmException.forbidden("this needs the scope " + scope.text());
+    }
+
+    /** 403 naming the field and the scope, unless the caller has it. */
+    public void require(Scope scope, String field) {
+        if (!scopes.contains(scope)) throw VmException.forbidden(field + ": needs the scope " + scope.text());
+    }
+
+    public boolean limited() {
+        return !agentPrefixes.isEmpty();
+    }
+
+    public boolean mayAccess(String agentName) {
+        return !limited() || (agentName != null && agentPrefixes.stream().anyMatch(agentName::startsWith));
+    }
+
+    public boolean mayAccessContainer(String containerName) {
+        return !limited() || (containerName != null && containerName.startsWith(CONTAINER_PREFIX)
+                && mayAccess(containerName.substring(CONTAINER_PREFIX.length())));
+    }
+
+    /** An agent outside the caller's namespace is answered as one that does not exist. */
+    public void requireAgent(String agentName) {
+        if (!mayAccess(agentName)) throw VmException.notFound("agent " + agentName + " not found");
+    }
+
+    public void requireContainer(String containerName) {
+        if (!mayAccessContainer(containerName)) throw VmException.notFound("container " + containerName + " not found");
+    }
+
+    /** For what the caller would create: 403 naming the field, since nothing is hidden by refusing a new name. */
+    public void requireOwnName(String field, String name) {
+        if (!mayAccess(name)) {
+            throw VmException.forbidden(field + ": must start with one of " + String.join(", ", agentPrefixes));
+        }
+    }
+}
