@@ -24,15 +24,18 @@ public class ApiErrors {
 
     /** The answer a failure gets: what a route answers when its operation throws, and a batch item's status and body. */
     public static ResponseEntity<Map<String, String>> answer(RuntimeException e) {
-        if (e instanceof VmException vm) return new ApiErrors().domain(vm);
+        if (e instanceof VmException vm) return new ApiErrors().domain(vm, null);
         if (e instanceof DockerException engine) return new ApiErrors().engine(engine);
         return new ApiErrors().unexpected(e);
     }
 
     @ExceptionHandler(VmException.class)
-    public ResponseEntity<Map<String, String>> domain(VmException e) {
+    public ResponseEntity<Map<String, String>> domain(VmException e, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = status(e.kind());
         if (status.is5xxServerError()) LOG.warn("{}: {}", status.value(), e.detail());
+        if (status == HttpStatus.FORBIDDEN && request != null && request.getAttribute(CallerFilter.ATTRIBUTE) instanceof dev.vmroutes.auth.Caller caller) {
+            LOG.warn("refused 403 {} {} for {}: {}", request.getMethod(), request.getRequestURI(), caller.principal(), e.detail());
+        }
         if (status == HttpStatus.SERVICE_UNAVAILABLE) {
             // The engine, the table or Secrets Manager could not answer now: worth trying again shortly.
             return ResponseEntity.status(status).header("Retry-After", "5").body(Map.of("detail", e.detail()));

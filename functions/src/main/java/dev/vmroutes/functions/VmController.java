@@ -9,6 +9,9 @@ import dev.vmroutes.api.RollbackRequest;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
+import dev.vmroutes.auth.Caller;
+import dev.vmroutes.auth.Permissions;
+import dev.vmroutes.auth.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import dev.vmroutes.deploy.DeployJobs;
 import org.springframework.http.MediaType;
@@ -16,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 import dev.vmroutes.agents.ReadDeployments;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,15 +52,17 @@ public class VmController {
      */
     @PostMapping("/deploy")
     public ResponseEntity<?> deploy(@RequestBody(required = false) JsonNode body,
-                                    @RequestHeader(name = "Prefer", required = false) String prefer) {
+                                    @RequestHeader(name = "Prefer", required = false) String prefer, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.DEPLOY);
         VmRoutes vm = routes.get();
         var request = vm.parser().parse(body);
+        Permissions.deploy(caller, request);
         boolean respondAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains("respond-async");
         return vm.withinDeadline(() -> {
             // A deploy that would change nothing is answered at once, before anything is queued or recorded.
             Optional<String> unchanged = vm.jobs().answerIfUnchanged(request);
             if (unchanged.isPresent()) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(unchanged.get());
-            DeployJobs.Accepted accepted = vm.jobs().submit(request, body);
+            DeployJobs.Accepted accepted = vm.jobs().submit(request, body, caller.requestedBy());
             if (!respondAsync) {
                 Optional<String> result = vm.jobs().await(accepted.deploymentId(), vm.syncBudget());
                 if (result.isPresent()) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(result.get());
@@ -69,37 +75,46 @@ public class VmController {
     }
 
     @GetMapping("/list")
-    public List<Results.Listed> list() {
+    public List<Results.Listed> list(@RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
         VmRoutes vm = routes.get();
-        return vm.withinDeadline(() -> vm.agents().list().list());
+        return vm.withinDeadline(() -> vm.agents().list().list().stream().filter(a -> caller.mayAccessContainer(a.containerName())).toList());
     }
 
     @PostMapping("/stop")
-    public Results.Stopped stop(@RequestBody(required = false) JsonNode body) {
+    public Results.Stopped stop(@RequestBody(required = false) JsonNode body, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.STOP);
         StopRequest request = StopRequest.parse(body);
+        Permissions.stop(caller, request);
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().stop().stop(request));
     }
 
     @PostMapping("/rollback")
-    public Results.Deployed rollback(@RequestBody(required = false) JsonNode body) {
+    public Results.Deployed rollback(@RequestBody(required = false) JsonNode body, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.DEPLOY);
         RollbackRequest request = RollbackRequest.parse(body);
+        caller.requireAgent(request.agentName());
         VmRoutes vm = routes.get();
-        return vm.withinDeadline(() -> vm.rollback().rollback(request));
+        return vm.withinDeadline(() -> vm.rollback().rollback(request, caller.requestedBy()));
     }
 
     /** Queues every item as the deploy route does: 200 when all answered within the sync budget, else 202 with where to watch those under way. */
     @PostMapping("/batch/deploy")
-    public ResponseEntity<BatchResults> batchDeploy(@RequestBody(required = false) JsonNode body) {
+    public ResponseEntity<BatchResults> batchDeploy(@RequestBody(required = false) JsonNode body, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.DEPLOY);
         VmRoutes vm = routes.get();
         var requests = BatchRequests.deploys(body, vm.parser());
-        BatchResults results = BatchResults.of(vm.withinDeadline(() -> vm.batches().deploy(requests, vm.syncBudget())));
+        Permissions.batchDeploy(caller, requests);
+        BatchResults results = BatchResults.of(vm.withinDeadline(() -> vm.batches().deploy(requests, vm.syncBudget(), caller.requestedBy())));
         return results.anyUnderWay() ? ResponseEntity.accepted().body(results) : ResponseEntity.ok(results);
     }
 
     @PostMapping("/batch/stop")
-    public BatchResults batchStop(@RequestBody(required = false) JsonNode body) {
+    public BatchResults batchStop(@RequestBody(required = false) JsonNode body, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.STOP);
         List<StopRequest> requests = BatchRequests.stops(body);
+        Permissions.batchStop(caller, requests);
         VmRoutes vm = routes.get();
         return BatchResults.of(vm.withinDeadline(() -> vm.batches().stop(requests)));
     }
@@ -107,53 +122,75 @@ public class VmController {
     @GetMapping("/logs/{container_name}")
     public Results.Logs logs(@PathVariable("container_name") String containerName,
                              @RequestParam(name = "tail", required = false) String tail,
-                             @RequestParam(name = "since", required = false) String since) {
+                             @RequestParam(name = "since", required = false) String since, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
         LogsRequest request = LogsRequest.parse(containerName, tail, since);
+        caller.requireContainer(containerName);
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().logs().read(request));
     }
 
     @GetMapping("/health/{container_name}")
-    public Results.Health health(@PathVariable("container_name") String containerName, HttpServletRequest http) {
+    public Results.Health health(@PathVariable("container_name") String containerName, HttpServletRequest http, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
         HealthRequest request = HealthRequest.fromQuery(containerName, http.getQueryString());
+        caller.requireContainer(containerName);
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().health().check(request));
     }
 
     @GetMapping("/deployments/{deployment_id}")
-    public Results.Deployment deployment(@PathVariable("deployment_id") String deploymentId) {
+    public Results.Deployment deployment(@PathVariable("deployment_id") String deploymentId, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
         String id = DeploymentsRequest.deploymentId(deploymentId);
         VmRoutes vm = routes.get();
-        return vm.withinDeadline(() -> vm.agents().deployments().get(id));
+        return vm.withinDeadline(() -> visible(caller, vm.agents().deployments().get(id)));
     }
 
     @DeleteMapping("/deployments/{deployment_id}")
-    public Results.Deployment cancelDeployment(@PathVariable("deployment_id") String deploymentId) {
+    public Results.Deployment cancelDeployment(@PathVariable("deployment_id") String deploymentId, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.DEPLOY);
         String id = DeploymentsRequest.deploymentId(deploymentId);
         VmRoutes vm = routes.get();
-        return vm.withinDeadline(() -> ReadDeployments.view(vm.jobs().cancel(id)));
+        return vm.withinDeadline(() -> {
+            visible(caller, vm.agents().deployments().get(id));
+            return ReadDeployments.view(vm.jobs().cancel(id));
+        });
     }
 
     @GetMapping("/deployments/{deployment_id}/log")
     public Results.BuildOutput deploymentLog(@PathVariable("deployment_id") String deploymentId,
-                                             @RequestParam(name = "offset", required = false) String offset) {
+                                             @RequestParam(name = "offset", required = false) String offset, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
         String id = DeploymentsRequest.deploymentId(deploymentId);
         long from = DeploymentsRequest.offset(offset);
         VmRoutes vm = routes.get();
-        return vm.withinDeadline(() -> vm.agents().deployments().log(id, from));
+        return vm.withinDeadline(() -> {
+            visible(caller, vm.agents().deployments().get(id));
+            return vm.agents().deployments().log(id, from);
+        });
     }
 
     @GetMapping("/deployments")
     public Results.Deployments deployments(@RequestParam(name = "agent_name", required = false) String agentName,
-                                           @RequestParam(name = "limit", required = false) String limit) {
+                                           @RequestParam(name = "limit", required = false) String limit, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
         String agent = DeploymentsRequest.agentName(agentName);
         int most = DeploymentsRequest.limit(limit);
+        caller.requireAgent(agent);
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().deployments().history(agent, most));
     }
 
     @GetMapping("/openapi.json")
-    public JsonNode openApi() {
+    public JsonNode openApi(@RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
         return OpenApiDocument.get();
+    }
+
+    /** The deployment, unless its agent is outside the caller's namespace: then it is not found. */
+    private static Results.Deployment visible(Caller caller, Results.Deployment deployment) {
+        caller.requireDeployment(deployment.deploymentId(), deployment.agentName());
+        return deployment;
     }
 }

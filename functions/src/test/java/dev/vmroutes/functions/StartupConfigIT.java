@@ -42,7 +42,7 @@ class StartupConfigIT {
         Outcome outcome = start(Map.of("VM_BIND_ADDRESS", "0.0.0.0"));
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.stderr()).containsExactly("vm-routes: cannot start: VM_API_TOKEN: must be set to listen on 0.0.0.0"
-                + " (the API controls a Docker engine); set a token or bind to 127.0.0.1");
+                + " (the API controls a Docker engine); set a token (or VM_API_TOKENS_FILE, or VM_JWT_ISSUER) or bind to 127.0.0.1");
         assertThat(outcome.stdout()).isEmpty();
     }
 

@@ -43,6 +43,7 @@ public record ReadDeployments(DeploymentRecords records, BuildLogs buildLogs) {
                 d.phases().stream().map(p -> new Results.PhaseTime(p.phase(), p.startedAt(), p.endedAt())).toList(),
                 d.repoUrl(), d.branch(), d.commitSha(), d.image(), d.imageReused(), d.containerName(), d.containerId(),
                 d.ports(), d.failurePhase(), "queued".equals(d.status()) ? WAITING : d.failureReason(), d.rollbackOf(), d.replacedBy(), d.readyAt(), d.createdAt(),
-                d.updatedAt());
+                d.updatedAt(), d.requestedBy() == null ? null
+                        : new Results.RequestedBy(d.requestedBy().principal(), d.requestedBy().sourceIp(), d.requestedBy().requestId()));
     }
 }

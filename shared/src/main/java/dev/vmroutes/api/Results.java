@@ -78,7 +78,13 @@ public final class Results {
     public record Deployment(String deploymentId, String agentName, String status, List<PhaseTime> phases, String repoUrl,
             String branch, String commitSha, String image, Boolean imageReused, String containerName, String containerId,
             Map<String, Integer> ports, String failurePhase, String detail, String rollbackOf, String replacedBy,
-            Instant readyAt, Instant createdAt, Instant updatedAt) {
+            Instant readyAt, Instant createdAt, Instant updatedAt, RequestedBy requestedBy) {
+    }
+
+    /** Who asked for a deployment, from where, in which request. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RequestedBy(String principal, String sourceIp, String requestId) {
     }
 
     /** A phase of a deployment; {@code ended_at} is absent while it is under way. */

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.util.function.Function;
 
 /** The AWS SDK clients: the light HTTP client, and on Lambda the region and credentials Lambda gives. */
-final class AwsClients {
+public final class AwsClients {
 
     private AwsClients() {
     }
@@ -29,7 +29,7 @@ final class AwsClients {
     }
 
     /** Reads a secret's string; the client is built on first use, never at start-up. */
-    static Function<String, String> secretReader(VmConfig config) {
+    public static Function<String, String> secretReader(VmConfig config) {
         return new Function<>() {
             private volatile SecretsManagerClient client;
 

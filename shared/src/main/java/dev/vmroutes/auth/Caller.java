@@ -1,6 +1,7 @@
 package dev.vmroutes.auth;
 
 import dev.vmroutes.api.VmException;
+import dev.vmroutes.store.RequestedBy;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Set;
  * Who is calling, what their credential allows and which agents they may see.
  *
  * @param principal     a JWT's subject (and client), an IAM principal's ARN, or a local token's name
- * @param agentPrefixes the agent names the caller may see and touch start with one of these; empty: any agent
+ * @param agentPrefixes the agent names the caller may see and touch start with one of these; null: any agent
+ *                      (an empty list allows none)
  */
 public record Caller(String principal, Set<Scope> scopes, List<String> agentPrefixes, String sourceIp, String requestId) {
 
@@ -19,12 +21,17 @@ public record Caller(String principal, Set<Scope> scopes, List<String> agentPref
 
     public Caller {
         scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
-        agentPrefixes = List.copyOf(agentPrefixes);
+        agentPrefixes = agentPrefixes == null ? null : List.copyOf(agentPrefixes);
     }
 
     /** Every scope, every agent. */
     public static Caller unrestricted(String principal, String sourceIp, String requestId) {
-        return new Caller(principal, EnumSet.allOf(Scope.class), List.of(), sourceIp, requestId);
+        return new Caller(principal, EnumSet.allOf(Scope.class), null, sourceIp, requestId);
+    }
+
+    /** Who asked, as a deployment's record keeps it. */
+    public RequestedBy requestedBy() {
+        return new RequestedBy(principal, sourceIp, requestId);
     }
 
     /** 403 naming the scope, unless the caller has it. */
@@ -38,7 +45,7 @@ public record Caller(String principal, Set<Scope> scopes, List<String> agentPref
     }
 
     public boolean limited() {
-        return !agentPrefixes.isEmpty();
+        return agentPrefixes != null;
     }
 
     public boolean mayAccess(String agentName) {
@@ -55,6 +62,11 @@ public record Caller(String principal, Set<Scope> scopes, List<String> agentPref
         if (!mayAccess(agentName)) throw VmException.notFound("agent " + agentName + " not found");
     }
 
+    /** A deployment of an agent outside the caller's namespace is answered as one that does not exist. */
+    public void requireDeployment(String deploymentId, String agentName) {
+        if (!mayAccess(agentName)) throw VmException.notFound("deployment " + deploymentId + " not found");
+    }
+
     public void requireContainer(String containerName) {
         if (!mayAccessContainer(containerName)) throw VmException.notFound("container " + containerName + " not found");
     }
@@ -62,7 +74,8 @@ public record Caller(String principal, Set<Scope> scopes, List<String> agentPref
     /** For what the caller would create: 403 naming the field, since nothing is hidden by refusing a new name. */
     public void requireOwnName(String field, String name) {
         if (!mayAccess(name)) {
-            throw VmException.forbidden(field + ": must start with one of " + String.join(", ", agentPrefixes));
+            throw VmException.forbidden(field + ": " + (agentPrefixes.isEmpty() ? "this caller may use no agent names"
+                    : "must start with one of " + String.join(", ", agentPrefixes)));
         }
     }
 }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vmroutes.api.BatchRequests;
 import dev.vmroutes.deploy.DeployJobs;
 
+import dev.vmroutes.store.RequestedBy;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +46,17 @@ public record Batches(DeployJobs jobs, StopAgent stops, int concurrency) {
 
     /** Queues every deploy, then waits on them all for at most {@code budget}; a finished item's result is its answer as JSON. */
     public List<Outcome> deploy(List<BatchRequests.Deploy> deploys, Duration budget) {
+        return deploy(deploys, budget, null);
+    }
+
+    /** As {@link #deploy(List, Duration)}, recording who asked on each item's record. */
+    public List<Outcome> deploy(List<BatchRequests.Deploy> deploys, Duration budget, RequestedBy by) {
         long until = System.nanoTime() + budget.toNanos();
         List<Outcome> outcomes = new ArrayList<>();
         List<DeployJobs.Accepted> accepted = new ArrayList<>();
         for (BatchRequests.Deploy d : deploys) {
             try {
-                accepted.add(jobs.submit(d.request(), d.body()));
+                accepted.add(jobs.submit(d.request(), d.body(), by));
             } catch (RuntimeException e) {
                 accepted.add(null);
                 outcomes.add(new Outcome(outcomes.size(), null, e));

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * @param sweepInterval how often the local server sweeps; null: never
  * @param keepImages    how many of an agent's latest successful deployments keep their image
  * @param batchConcurrency how many items of a batch run at once
- * @param apiToken      the local server's bearer token; null: none (loopback only)
+ * @param authenticated whether the local server asks callers for a credential (a token, a tokens file or a JWT issuer); without, loopback only
  * @param requestDeadline what every API call has, engine, table, Git and probes included: below API Gateway's 30 s
  * @param secretPrefix  the only secret names a request may read by reference; null: secrets by reference are off
  * @param deploys       how deploys are queued and how long the deploy route waits for one
@@ -44,7 +44,7 @@ public record VmConfig(
         ContainerLimits containerLimits,
         int keepImages,
         int batchConcurrency,
-        String apiToken,
+        boolean authenticated,
         String bindAddress,
         Duration requestDeadline,
         String secretPrefix,
@@ -123,7 +123,8 @@ public record VmConfig(
         long pids = read.whole("VM_CONTAINER_PIDS", 256, 8);
         String interval = read.text("VM_SWEEP_INTERVAL_SECONDS", null);
         String bind = read.text("VM_BIND_ADDRESS", "127.0.0.1");
-        String token = read.text("VM_API_TOKEN", null);
+        boolean authenticated = read.text("VM_API_TOKEN", null) != null || read.text("VM_API_TOKENS_FILE", null) != null
+                || read.text("VM_JWT_ISSUER", null) != null;
         VmConfig config = new VmConfig(engine,
                 read.text("VM_TABLE_NAME", null),
                 Path.of(read.text("VM_DATA_DIR", System.getProperty("user.home") + "/.vm-routes")),
@@ -141,7 +142,7 @@ public record VmConfig(
                 new ContainerLimits(memoryMb * 1024 * 1024, cpuMillis * 1_000_000L, pids),
                 (int) read.whole("VM_KEEP_IMAGES", 3, 1),
                 (int) read.whole("VM_BATCH_CONCURRENCY", 4, 1),
-                token,
+                authenticated,
                 bind,
                 read.seconds("VM_REQUEST_DEADLINE_SECONDS", 25),
                 read.text("VM_SECRET_PREFIX", null),
@@ -150,7 +151,7 @@ public record VmConfig(
                         read.seconds("VM_QUEUE_TIMEOUT_SECONDS", 3600), read.seconds("VM_LOCK_LEASE_SECONDS", 60),
                         Duration.ofDays(read.whole("VM_RECORD_RETENTION_DAYS", 90, 1))),
                 read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"));
-        String bindProblem = listenProblem(bind, token, onLambda);
+        String bindProblem = listenProblem(bind, authenticated, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
         return config;
@@ -189,17 +190,17 @@ public record VmConfig(
     /** This configuration listening on {@code address} (the server's command line may name one). */
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
-                gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address,
+                gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, authenticated, address,
                 requestDeadline, secretPrefix, deploys, buildLogTable);
-        String problem = listenProblem(address, apiToken, onLambda);
+        String problem = listenProblem(address, authenticated, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;
     }
 
-    /** Without a token the local server listens only on loopback: null when listening on {@code address} is fine. */
-    public static String listenProblem(String address, String token, boolean onLambda) {
-        if (onLambda || (token != null && !token.isBlank()) || isLoopback(address)) return null;
-        return "must be set to listen on " + address + " (the API controls a Docker engine); set a token or bind to 127.0.0.1";
+    /** Without a credential to ask for, the local server listens only on loopback: null when listening on {@code address} is fine. */
+    public static String listenProblem(String address, boolean authenticated, boolean onLambda) {
+        if (onLambda || authenticated || isLoopback(address)) return null;
+        return "must be set to listen on " + address + " (the API controls a Docker engine); set a token (or VM_API_TOKENS_FILE, or VM_JWT_ISSUER) or bind to 127.0.0.1";
     }
 
     private static boolean isLoopback(String address) {

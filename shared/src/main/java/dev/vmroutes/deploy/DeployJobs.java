@@ -13,6 +13,7 @@ import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.RequestedBy;
 import dev.vmroutes.store.DeploymentRecords;
 import dev.vmroutes.store.DeploymentStore;
 import org.slf4j.Logger;
@@ -119,6 +120,11 @@ public final class DeployJobs {
      * {@code failed} (phase {@code queue}) and the agent free.
      */
     public Accepted submit(DeployRequest request, JsonNode body) {
+        return submit(request, body, null);
+    }
+
+    /** As {@link #submit(DeployRequest, JsonNode)}, recording who asked. */
+    public Accepted submit(DeployRequest request, JsonNode body, RequestedBy by) {
         String id = RecordDeployment.newId();
         QueuedRequest split = QueuedRequest.split(body);
         split.checkFits(Queue.message(id, split.carried()).getBytes(StandardCharsets.UTF_8).length, queue.maxMessageBytes());
@@ -128,7 +134,7 @@ public final class DeployJobs {
         Instant now = clock.instant();
         try {
             records.create(Deployment.queued(id, agent, request.repoUrl().url(), request.branch(), stored.toString(),
-                    now.plus(lock.queuedFor()), now));
+                    now.plus(lock.queuedFor()), now).requestedBy(by));
         } catch (RuntimeException e) {
             lock.release(agent, id);
             throw e;

@@ -10,6 +10,7 @@ import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.ContainerSpec;
 import dev.vmroutes.docker.Labels;
 import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.RequestedBy;
 
 import java.util.Comparator;
 import java.util.List;
@@ -27,13 +28,18 @@ import java.util.Optional;
 public record Rollback(Stages stages, ContainerLimits ceiling) {
 
     public Results.Deployed rollback(RollbackRequest request) {
-        return stages.underLock(request.agentName(), lease -> rollback(request, lease));
+        return rollback(request, (RequestedBy) null);
+    }
+
+    /** As {@link #rollback(RollbackRequest)}, recording who asked. */
+    public Results.Deployed rollback(RollbackRequest request, RequestedBy by) {
+        return stages.underLock(request.agentName(), lease -> rollback(request, by, lease));
     }
 
     /** How far back in an agent's history a rollback looks for a deployment to return to. */
     static final int HISTORY_LOOKED_AT = 200;
 
-    private Results.Deployed rollback(RollbackRequest request, DeployLock.Lease lease) {
+    private Results.Deployed rollback(RollbackRequest request, RequestedBy by, DeployLock.Lease lease) {
         String id = lease.deploymentId();
         String agent = request.agentName();
         List<Container> existing = stages.containers().ofAgent(agent);
@@ -47,7 +53,7 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
         }
         Map<String, String> environment = request.environment() != null ? request.environment() : environmentOf(existing);
         DeployRun run = stages.start("rollback", stages.record().pendingRollback(id, target,
-                existing.stream().map(AgentContainers::name).toList()), Redactor.of(List.of()), lease);
+                existing.stream().map(AgentContainers::name).toList()).requestedBy(by), Redactor.of(List.of()), lease);
         run.commit(target.commitSha());
         try {
             stages.record().begin(run);

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param deadlineAt   while under way: when it must have ended; past it, with its lock no longer held, it was abandoned
  * @param request      while queued: the deploy request as JSON, without what is never stored (inline credentials,
  *                     environment values), which travels in the queue's message
+ * @param requestedBy  who asked for it
  * @param version      bumped on every write; updates are conditional on the version read
  */
 public record Deployment(
@@ -54,6 +55,7 @@ public record Deployment(
         String answerBody,
         Instant deadlineAt,
         String request,
+        RequestedBy requestedBy,
         long version) {
 
     /** The statuses of a deployment still under way. */
@@ -99,7 +101,7 @@ public record Deployment(
     public static Deployment building(String id, String agentName, String containerName, String repoUrl,
                                       String branch, Instant now) {
         return new Deployment(id, agentName, containerName, null, repoUrl, branch, null, null,
-                "cloning", null, null, Map.of(), null, null, null, null, null, now, now, null, null, List.of(), null, null, null, null, null, 0);
+                "cloning", null, null, Map.of(), null, null, null, null, null, now, now, null, null, List.of(), null, null, null, null, null, null, 0);
     }
 
     /** A new record for a deploy: its source and the settings it runs with. */
@@ -267,6 +269,10 @@ public record Deployment(
     }
 
     /** This record as read with its latest probe (kept apart from the record, see {@link DeploymentStore#recordProbes}). */
+    public Deployment requestedBy(RequestedBy by) {
+        return edit(d -> d.requestedBy = by);
+    }
+
     public Deployment withProbe(Probe probe) {
         return edit(d -> {
             d.lastProbeOutcome = probe.outcome();

@@ -14,6 +14,7 @@ final class DeploymentFields {
     Boolean imageKept, imageReused;
     String answerKind, answerBody, request;
     Instant deadlineAt;
+    RequestedBy requestedBy;
     List<Deployment.PhaseTime> phases;
     long version;
 
@@ -25,6 +26,7 @@ final class DeploymentFields {
         createdAt = d.createdAt(); updatedAt = d.updatedAt(); lastProbeOutcome = d.lastProbeOutcome();
         lastProbeAt = d.lastProbeAt(); phases = d.phases(); imageReused = d.imageReused();
         answerKind = d.answerKind(); answerBody = d.answerBody(); deadlineAt = d.deadlineAt(); request = d.request();
+        requestedBy = d.requestedBy();
         version = d.version();
     }
 
@@ -32,6 +34,6 @@ final class DeploymentFields {
         return new Deployment(id, agentName, containerName, containerId, repoUrl, branch, commitSha, image, status,
                 failurePhase, failureReason, ports, settings, rollbackOf, readyAt, imageKept, replacedBy,
                 createdAt, updatedAt, lastProbeOutcome, lastProbeAt, phases, imageReused, answerKind, answerBody, deadlineAt, request,
-                version);
+                requestedBy, version);
     }
 }

@@ -102,6 +102,11 @@ final class DeploymentItems {
         if (d.imageReused() != null) item.put("image_reused", AttributeValue.fromBool(d.imageReused()));
         putString(item, "answer_kind", d.answerKind());
         putString(item, "answer_body", d.answerBody());
+        if (d.requestedBy() != null) {
+            putString(item, "requested_by", d.requestedBy().principal());
+            putString(item, "source_ip", d.requestedBy().sourceIp());
+            putString(item, "request_id", d.requestedBy().requestId());
+        }
         item.put("version", AttributeValue.fromN(Long.toString(d.version())));
         return item;
     }
@@ -124,6 +129,8 @@ final class DeploymentItems {
                 item.containsKey("image_reused") ? item.get("image_reused").bool() : null,
                 string(item, "answer_kind"), string(item, "answer_body"),
                 instant(item, DEADLINE_AT), string(item, "request"),
+                item.containsKey("requested_by") ? new RequestedBy(string(item, "requested_by"), string(item, "source_ip"),
+                        string(item, "request_id")) : null,
                 Long.parseLong(item.get("version").n()));
     }
 

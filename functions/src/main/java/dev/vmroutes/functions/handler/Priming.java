@@ -30,7 +30,8 @@ final class Priming implements Resource {
              "requestContext": {"accountId": "000000000000", "apiId": "priming", "domainName": "priming.invalid",
                "http": {"method": "POST", "path": "/api/v1/vm/deploy", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
                         "userAgent": "priming"},
-               "requestId": "priming", "routeKey": "POST /api/v1/vm/deploy", "stage": "$default", "timeEpoch": %d},
+               "requestId": "priming", "routeKey": "POST /api/v1/vm/deploy", "stage": "$default", "timeEpoch": %d,
+               "authorizer": {"jwt": {"claims": {"sub": "priming", "scope": "vm:deploy"}, "scopes": ["vm:deploy"]}}},
              "body": "{\\"repo_url\\": \\"https://example.invalid/x.git\\", \\"agent_name\\": \\"-\\"}", "isBase64Encoded": false}
             """;
 
