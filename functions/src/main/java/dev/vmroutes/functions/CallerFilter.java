@@ -62,7 +62,10 @@ public class CallerFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Caller caller;
         try {
-            caller = onLambda ? fromGateway(request) : authenticator.local(request.getHeader("Authorization"),
+            // An event from API Gateway carries its authorizer's identity (on Lambda, and under sam local invoke);
+            // a client of the local server cannot set a request attribute.
+            boolean fromGateway = onLambda || request.getAttribute(RequestReader.HTTP_API_CONTEXT_PROPERTY) != null;
+            caller = fromGateway ? fromGateway(request) : authenticator.local(request.getHeader("Authorization"),
                     request.getRemoteAddr(), UUID.randomUUID().toString());
         } catch (VmException e) {
             refuse(request, response, e);
