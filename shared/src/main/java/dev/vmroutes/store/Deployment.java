@@ -148,11 +148,12 @@ public record Deployment(
         return edit(d -> d.deadlineAt = deadline);
     }
 
-    /** This new state of a deployment, to be written over the one stored as {@code stored} (its version and creation time). */
+    /** This new state of a deployment, to be written over the one stored as {@code stored} (its version, creation time and requester). */
     public Deployment over(Deployment stored) {
         return edit(d -> {
             d.version = stored.version;
             d.createdAt = stored.createdAt;
+            d.requestedBy = stored.requestedBy;
         });
     }
 
