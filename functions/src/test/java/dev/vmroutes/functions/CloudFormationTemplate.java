@@ -29,8 +29,16 @@ final class CloudFormationTemplate {
     private CloudFormationTemplate() {
     }
 
-    /** Loads CloudFormation YAML, mapping short tags ({@code !Ref x}) to their long form ({@code {"Ref": x}}). */
+    /**
+     * template.yaml as CloudFormation hands it to SAM's transform, after {@code AWS::LanguageExtensions}:
+     * each {@code Fn::ForEach} expanded and what the transform can compute resolved ({@link LanguageExtensions}).
+     */
     static ObjectNode load() throws Exception {
+        return LanguageExtensions.expand(source());
+    }
+
+    /** template.yaml as written, with short tags ({@code !Ref x}) in their long form ({@code {"Ref": x}}). */
+    static ObjectNode source() throws Exception {
         class CloudFormationConstructor extends SafeConstructor {
             CloudFormationConstructor() {
                 super(new LoaderOptions());

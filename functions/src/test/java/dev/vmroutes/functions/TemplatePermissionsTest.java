@@ -40,23 +40,27 @@ class TemplatePermissionsTest {
     static final String SEND_JOBS = "SQSSendMessagePolicy(DeployQueue)";
     static final String TAKE_JOBS = "SQS event(DeployQueue)";
     static final String TAKE_DEAD_LETTERS = "SQS event(DeployDeadLetterQueue)";
+    static final String AUDIT_READ = "DynamoDBReadPolicy(AuditTable)";
+    static final String AUDIT_WRITE = "Allow dynamodb:PutItem on AuditTable";
+    static final String IAM_PRINCIPALS = "if UseIamPrincipalsSecret: managed IamPrincipalsSecretPolicy";
 
     static final Map<String, Set<String>> EXPECTED = Map.ofEntries(
-            entry("DeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS)),
+            entry("DeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("DeployWorkerFunction", Set.of(RECORDS_CRUD, BUILD_LOGS_CRUD, ENGINE_SECRET, AGENT_SECRETS, TAKE_JOBS)),
             entry("DeployDeadLetterFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, TAKE_DEAD_LETTERS)),
-            entry("ListFunction", Set.of(RECORDS_READ, ENGINE_SECRET)),
-            entry("OpenApiFunction", Set.of()),
-            entry("StopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)),
-            entry("HealthFunction", Set.of(RECORDS_READ, ENGINE_SECRET)),
-            entry("LogsFunction", Set.of(RECORDS_READ, ENGINE_SECRET)),
-            entry("DeploymentFunction", Set.of(RECORDS_READ)),
-            entry("DeploymentCancelFunction", Set.of(RECORDS_CRUD)),
-            entry("DeploymentLogFunction", Set.of(RECORDS_READ, BUILD_LOGS_READ)),
-            entry("DeploymentsFunction", Set.of(RECORDS_READ)),
-            entry("RollbackFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)),
-            entry("BatchDeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS)),
-            entry("BatchStopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)),
+            entry("ListFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
+            entry("OpenApiFunction", Set.of(IAM_PRINCIPALS)),
+            entry("StopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
+            entry("HealthFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
+            entry("LogsFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
+            entry("DeploymentFunction", Set.of(RECORDS_READ, IAM_PRINCIPALS)),
+            entry("DeploymentCancelFunction", Set.of(RECORDS_CRUD, AUDIT_WRITE, IAM_PRINCIPALS)),
+            entry("DeploymentLogFunction", Set.of(RECORDS_READ, BUILD_LOGS_READ, IAM_PRINCIPALS)),
+            entry("DeploymentsFunction", Set.of(RECORDS_READ, IAM_PRINCIPALS)),
+            entry("RollbackFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
+            entry("BatchDeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS, AUDIT_WRITE, IAM_PRINCIPALS)),
+            entry("BatchStopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
+            entry("AuditFunction", Set.of(AUDIT_READ, IAM_PRINCIPALS)),
             entry("HealthSweepFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)));
 
     static JsonNode template;
@@ -82,8 +86,8 @@ class TemplatePermissionsTest {
 
     static List<String> describe(JsonNode policy) {
         List<String> described = new ArrayList<>();
-        if (policy.isTextual()) {
-            described.add("managed " + policy.asText());
+        if (policy.isTextual() || policy.has("Ref")) {
+            described.add("managed " + (policy.isTextual() ? policy.asText() : target(policy)));
         } else if (policy.has("Fn::If")) {
             JsonNode branches = policy.get("Fn::If");
             for (int i = 1; i <= 2; i++) {
@@ -110,6 +114,7 @@ class TemplatePermissionsTest {
             value.forEach(v -> parts.add(text(v)));
             return String.join(", ", parts);
         }
+        if (target(value) != null) return target(value);
         return value.has("Fn::Sub") ? value.get("Fn::Sub").asText() : value.asText();
     }
 

@@ -38,6 +38,7 @@ class TemplateTest {
             entry("RollbackFunction", "rollback.json"),
             entry("BatchDeployFunction", "batch-deploy.json"),
             entry("BatchStopFunction", "batch-stop.json"),
+            entry("AuditFunction", "audit.json"),
             entry("HealthSweepFunction", "sweep.json"));
 
     static JsonNode template;
@@ -138,6 +139,39 @@ class TemplateTest {
         assertThat(table.at("/KeySchema/0/AttributeName").asText()).isEqualTo("id");
         assertThat(table.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
         assertThat(table.at("/TimeToLiveSpecification/Enabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    void auditTable_isKeyedByDayThenTime_indexedByAgent_andExpiresItems() {
+        JsonNode table = resources.at("/AuditTable/Properties");
+        assertThat(table.get("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+        assertThat(table.get("KeySchema")).isEqualTo(JSON.valueToTree(List.of(Map.of("AttributeName", "day", "KeyType", "HASH"),
+                Map.of("AttributeName", "entry", "KeyType", "RANGE"))));
+        assertThat(table.at("/GlobalSecondaryIndexes")).hasSize(1);
+        JsonNode index = table.at("/GlobalSecondaryIndexes/0");
+        assertThat(index.get("IndexName").asText()).isEqualTo("agent_name-entry-index");
+        assertThat(index.get("KeySchema")).isEqualTo(JSON.valueToTree(List.of(Map.of("AttributeName", "agent_name", "KeyType", "HASH"),
+                Map.of("AttributeName", "entry", "KeyType", "RANGE"))));
+        assertThat(index.at("/Projection/ProjectionType").asText()).isEqualTo("ALL");
+        Map<String, String> attributes = new TreeMap<>();
+        table.get("AttributeDefinitions").forEach(a -> attributes.put(a.get("AttributeName").asText(), a.get("AttributeType").asText()));
+        assertThat(attributes).isEqualTo(Map.of("day", "S", "entry", "S", "agent_name", "S"));
+        assertThat(table.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
+        assertThat(table.at("/TimeToLiveSpecification/Enabled").asBoolean()).isTrue();
+        assertThat(template.at("/Globals/Function/Environment/Variables/VM_AUDIT_TABLE_NAME/Ref").asText()).isEqualTo("AuditTable");
+    }
+
+    @Test
+    void iamPrincipalsSecret_isNamedToEveryFunction_andItsPolicyReadsOnlyThatSecret_onlyWhenSet() {
+        assertThat(template.at("/Globals/Function/Environment/Variables/VM_IAM_PRINCIPALS_SECRET/Ref").asText())
+                .isEqualTo("IamPrincipalsSecret");
+        assertThat(template.at("/Parameters/IamPrincipalsSecret/Default").asText("unset")).isEmpty();
+        JsonNode policy = resources.get("IamPrincipalsSecretPolicy");
+        assertThat(policy.get("Condition").asText()).isEqualTo("UseIamPrincipalsSecret");
+        JsonNode statements = policy.at("/Properties/PolicyDocument/Statement");
+        assertThat(statements).hasSize(1);
+        assertThat(statements.at("/0/Action").asText()).isEqualTo("secretsmanager:GetSecretValue");
+        assertThat(statements.at("/0/Resource/Fn::Sub").asText()).endsWith(":secret:${IamPrincipalsSecret}-??????");
     }
 
     @Test
