@@ -9,7 +9,9 @@ import dev.vmroutes.api.RollbackRequest;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
+import dev.vmroutes.audit.Audit;
 import dev.vmroutes.auth.Caller;
+import dev.vmroutes.api.ContainerNames;
 import dev.vmroutes.auth.Permissions;
 import dev.vmroutes.auth.Scope;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,8 +64,12 @@ public class VmController {
         return vm.withinDeadline(() -> {
             // A deploy that would change nothing is answered at once, before anything is queued or recorded.
             Optional<String> unchanged = vm.jobs().answerIfUnchanged(request);
-            if (unchanged.isPresent()) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(unchanged.get());
-            DeployJobs.Accepted accepted = vm.jobs().submit(request, body, caller.requestedBy());
+            if (unchanged.isPresent()) {
+                audit(vm).record(caller, "deploy", request.agentName(), Audit.outcomeOf(unchanged.get()));
+                return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(unchanged.get());
+            }
+            DeployJobs.Accepted accepted = audit(vm).change(caller, "deploy", request.agentName(),
+                    () -> vm.jobs().submit(request, body, caller.requestedBy()));
             if (!respondAsync) {
                 Optional<String> result = vm.jobs().await(accepted.deploymentId(), vm.syncBudget());
                 if (result.isPresent()) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(result.get());
@@ -87,7 +94,8 @@ public class VmController {
         StopRequest request = StopRequest.parse(body);
         Permissions.stop(caller, request);
         VmRoutes vm = routes.get();
-        return vm.withinDeadline(() -> vm.agents().stop().stop(request));
+        return vm.withinDeadline(() -> audit(vm).change(caller, "stop", ContainerNames.agentOf(request.containerName()),
+                () -> vm.agents().stop().stop(request)));
     }
 
     @PostMapping("/rollback")
@@ -96,7 +104,8 @@ public class VmController {
         RollbackRequest request = RollbackRequest.parse(body);
         caller.requireAgent(request.agentName());
         VmRoutes vm = routes.get();
-        return vm.withinDeadline(() -> vm.rollback().rollback(request, caller.requestedBy()));
+        return vm.withinDeadline(() -> audit(vm).change(caller, "rollback", request.agentName(),
+                () -> vm.rollback().rollback(request, caller.requestedBy())));
     }
 
     /** Queues every item as the deploy route does: 200 when all answered within the sync budget, else 202 with where to watch those under way. */
@@ -106,7 +115,11 @@ public class VmController {
         VmRoutes vm = routes.get();
         var requests = BatchRequests.deploys(body, vm.parser());
         Permissions.batchDeploy(caller, requests);
-        BatchResults results = BatchResults.of(vm.withinDeadline(() -> vm.batches().deploy(requests, vm.syncBudget(), caller.requestedBy())));
+        BatchResults results = BatchResults.of(vm.withinDeadline(() -> {
+            var outcomes = vm.batches().deploy(requests, vm.syncBudget(), caller.requestedBy());
+            audit(vm).batch(caller, "batch_deploy", requests.stream().map(r -> r.request().agentName()).toList(), outcomes);
+            return outcomes;
+        }));
         return results.anyUnderWay() ? ResponseEntity.accepted().body(results) : ResponseEntity.ok(results);
     }
 
@@ -116,7 +129,11 @@ public class VmController {
         List<StopRequest> requests = BatchRequests.stops(body);
         Permissions.batchStop(caller, requests);
         VmRoutes vm = routes.get();
-        return BatchResults.of(vm.withinDeadline(() -> vm.batches().stop(requests)));
+        return BatchResults.of(vm.withinDeadline(() -> {
+            var outcomes = vm.batches().stop(requests);
+            audit(vm).batch(caller, "batch_stop", requests.stream().map(r -> ContainerNames.agentOf(r.containerName())).toList(), outcomes);
+            return outcomes;
+        }));
     }
 
     @GetMapping("/logs/{container_name}")
@@ -153,8 +170,8 @@ public class VmController {
         String id = DeploymentsRequest.deploymentId(deploymentId);
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> {
-            visible(caller, vm.agents().deployments().get(id));
-            return ReadDeployments.view(vm.jobs().cancel(id));
+            String agent = visible(caller, vm.agents().deployments().get(id)).agentName();
+            return audit(vm).change(caller, "cancel", agent, () -> ReadDeployments.view(vm.jobs().cancel(id)));
         });
     }
 
@@ -186,6 +203,10 @@ public class VmController {
     public JsonNode openApi(@RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
         caller.require(Scope.READ);
         return OpenApiDocument.get();
+    }
+
+    private static Audit audit(VmRoutes vm) {
+        return new Audit(vm.audit(), Clock.systemUTC());
     }
 
     /** The deployment, unless its agent is outside the caller's namespace: then it is not found. */
