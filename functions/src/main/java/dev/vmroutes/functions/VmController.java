@@ -1,6 +1,7 @@
 package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vmroutes.api.AuditRequest;
 import dev.vmroutes.api.BatchRequests;
 import dev.vmroutes.api.DeploymentsRequest;
 import dev.vmroutes.api.HealthRequest;
@@ -9,6 +10,7 @@ import dev.vmroutes.api.RollbackRequest;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
+import dev.vmroutes.audit.AuditResults;
 import jakarta.servlet.http.HttpServletRequest;
 import dev.vmroutes.deploy.DeployJobs;
 import org.springframework.http.MediaType;
@@ -28,6 +30,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** The spec's routes and the lifecycle's: each parses its request and hands it to one operation of the library. */
@@ -155,5 +158,17 @@ public class VmController {
     @GetMapping("/openapi.json")
     public JsonNode openApi() {
         return OpenApiDocument.get();
+    }
+
+    /** Who changed what, newest first. */
+    @GetMapping("/audit")
+    public Results.AuditEntries audit(@RequestParam(name = "agent_name", required = false) String agentName,
+                                      @RequestParam(name = "since", required = false) String since,
+                                      @RequestParam(name = "limit", required = false) String limit) {
+        AuditRequest request = AuditRequest.parse(agentName, since, limit);
+        VmRoutes vm = routes.get();
+        // Which agents' entries the caller may see: every agent, until callers carry a namespace.
+        Predicate<String> visible = agent -> true;
+        return vm.withinDeadline(() -> AuditResults.of(vm.audit().list(request.agentName(), request.since(), request.limit(), visible)));
     }
 }
