@@ -1,6 +1,7 @@
 package dev.vmroutes.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vmroutes.api.AuditRequest;
 import dev.vmroutes.api.BatchRequests;
 import dev.vmroutes.api.DeploymentsRequest;
 import dev.vmroutes.api.HealthRequest;
@@ -10,6 +11,7 @@ import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.app.VmRoutes;
 import dev.vmroutes.audit.Audit;
+import dev.vmroutes.audit.AuditResults;
 import dev.vmroutes.auth.Caller;
 import dev.vmroutes.api.ContainerNames;
 import dev.vmroutes.auth.Permissions;
@@ -203,6 +205,20 @@ public class VmController {
     public JsonNode openApi(@RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
         caller.require(Scope.READ);
         return OpenApiDocument.get();
+    }
+
+    /** Who changed what, newest first: only the caller's agents' entries. */
+    @GetMapping("/audit")
+    public Results.AuditEntries auditTrail(@RequestParam(name = "agent_name", required = false) String agentName,
+                                           @RequestParam(name = "since", required = false) String since,
+                                           @RequestParam(name = "limit", required = false) String limit,
+                                           @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
+        AuditRequest request = AuditRequest.parse(agentName, since, limit);
+        if (request.agentName() != null) caller.requireAgent(request.agentName());
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> AuditResults.of(vm.audit().list(request.agentName(), request.since(), request.limit(),
+                caller::mayAccess)));
     }
 
     private static Audit audit(VmRoutes vm) {

@@ -101,4 +101,18 @@ public final class Results {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record BuildOutput(String deploymentId, String log, long nextOffset, boolean complete) {
     }
+
+    /** Changes and who made them, newest first. */
+    public record AuditEntries(List<AuditEntry> entries) {
+    }
+
+    /**
+     * One change: {@code action} (deploy, rollback, stop, cancel, batch_deploy, batch_stop) on an agent's {@code target}
+     * (a deployment id or container name), its {@code outcome}, and who asked: {@code principal}, {@code source_ip}, {@code request_id}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record AuditEntry(String id, Instant at, String action, String agentName, String target, String outcome,
+            String principal, String sourceIp, String requestId) {
+    }
 }

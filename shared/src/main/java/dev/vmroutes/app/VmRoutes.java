@@ -3,6 +3,9 @@ package dev.vmroutes.app;
 import com.github.dockerjava.api.DockerClient;
 import dev.vmroutes.agents.AgentOperations;
 import dev.vmroutes.api.Deadline;
+import dev.vmroutes.audit.AuditTrail;
+import dev.vmroutes.audit.DynamoAuditTrail;
+import dev.vmroutes.audit.EmbeddedAuditTrail;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.batch.Batches;
 import dev.vmroutes.api.Redactor;
@@ -45,7 +48,7 @@ import java.util.function.Supplier;
  */
 public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
                        DeployRequestParser parser, DeployPipeline deploy, DeployJobs jobs, Rollback rollback,
-                       AgentOperations agents, Batches batches)
+                       AgentOperations agents, Batches batches, AuditTrail audit)
         implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
@@ -65,9 +68,11 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 config.engine().buildTimeout(), Images.cpuQuery(config.engine().bounds())));
         DeploymentStore store;
         BuildLogs buildLogs;
+        AuditTrail audit;
         try {
             store = store(config);
             buildLogs = buildLogs(config, store);
+            audit = audit(config, store);
         } catch (RuntimeException e) {
             closeQuietly(docker);
             closeQuietly(buildDocker);
@@ -97,7 +102,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.maxBuilds(), deploys.workerDeadline())
                         : j -> new SqsDeployQueue(AwsClients.sqs(config), deploys.queueUrl()));
         return new VmRoutes(config, docker, buildDocker, store, parser, deploy, jobs, new Rollback(stages, config.containerLimits()),
-                agents, new Batches(jobs, agents.stop(), config.batchConcurrency()));
+                agents, new Batches(jobs, agents.stop(), config.batchConcurrency()), audit);
     }
 
     /**
@@ -115,6 +120,15 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         DynamoBuildLogs logs = new DynamoBuildLogs(((DynamoDeploymentStore) store).dynamo(), config.buildLogTable());
         if (!config.onLambda()) logs.createTableIfMissing();
         return logs;
+    }
+
+    /** Beside the records too, kept as long as they are: the embedded store's own file, or the audit table (created outside Lambda). */
+    private static AuditTrail audit(VmConfig config, DeploymentStore store) {
+        Duration retention = config.deploys().retention();
+        if (config.tableName() == null) return new EmbeddedAuditTrail(config.dataDir().resolve("audit.mv.db"), retention);
+        DynamoAuditTrail audit = new DynamoAuditTrail(((DynamoDeploymentStore) store).dynamo(), config.auditTable(), retention);
+        if (!config.onLambda()) audit.createTableIfMissing();
+        return audit;
     }
 
     /** The embedded store without a table name; else DynamoDB, creating the table when missing outside Lambda (there the template owns it). */
@@ -186,6 +200,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         closeQuietly(buildDocker);
         if (store instanceof AutoCloseable closeable) closeQuietly(closeable);
         if (agents.deployments().buildLogs() instanceof AutoCloseable closeable) closeQuietly(closeable);
+        if (audit instanceof AutoCloseable closeable) closeQuietly(closeable);
     }
 
     private static <T> Supplier<T> memoized(Supplier<T> make) {

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param secretPrefix  the only secret names a request may read by reference; null: secrets by reference are off
  * @param deploys       how deploys are queued and how long the deploy route waits for one
  * @param buildLogTable the DynamoDB table of build output (by default the records' table's name with {@code -logs})
+ * @param auditTable    the DynamoDB table of the audit trail (by default the records' table's name with {@code -audit})
  */
 public record VmConfig(
         Engine engine,
@@ -49,7 +50,8 @@ public record VmConfig(
         Duration requestDeadline,
         String secretPrefix,
         Deploys deploys,
-        String buildLogTable) {
+        String buildLogTable,
+        String auditTable) {
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
@@ -150,7 +152,8 @@ public record VmConfig(
                         (int) read.whole("VM_MAX_CONCURRENT_BUILDS", 4, 1), read.seconds("VM_WORKER_DEADLINE_SECONDS", 840),
                         read.seconds("VM_QUEUE_TIMEOUT_SECONDS", 3600), read.seconds("VM_LOCK_LEASE_SECONDS", 60),
                         Duration.ofDays(read.whole("VM_RECORD_RETENTION_DAYS", 90, 1))),
-                read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"));
+                read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"),
+                read.text("VM_AUDIT_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-audit"));
         String bindProblem = listenProblem(bind, authenticated, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -191,7 +194,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, authenticated, address,
-                requestDeadline, secretPrefix, deploys, buildLogTable);
+                requestDeadline, secretPrefix, deploys, buildLogTable, auditTable);
         String problem = listenProblem(address, authenticated, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;

@@ -43,6 +43,14 @@ class VmConfigTest {
     }
 
     @Test
+    void auditTable_isTheRecordsTablesNameWithAudit_unlessNamed() {
+        assertThat(VmConfig.fromEnvironment(Map.of()).auditTable()).isEqualTo("vm-routes-deployments-audit");
+        assertThat(VmConfig.fromEnvironment(Map.of("VM_TABLE_NAME", "prod-deployments")).auditTable()).isEqualTo("prod-deployments-audit");
+        assertThat(VmConfig.fromEnvironment(Map.of("VM_TABLE_NAME", "prod-deployments", "VM_AUDIT_TABLE_NAME", "prod-audit")).auditTable())
+                .isEqualTo("prod-audit");
+    }
+
+    @Test
     void hostBuildNetwork_isRefused_unlessAllowedInSoManyWords() {
         assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_BUILD_NETWORK", "host")))
                 .hasMessageContaining("VM_BUILD_NETWORK: host").hasMessageContaining("VM_ALLOW_HOST_BUILD_NETWORK=true");

@@ -124,10 +124,12 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
             if (routes != null) routes.close();
             if (dynamo != null) {
                 dynamo.deleteTable(r -> r.tableName(table));
-                try {
-                    dynamo.deleteTable(r -> r.tableName(table + "-logs"));
-                } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException neverMade) {
-                    // these routes never made it
+                for (String beside : List.of("-logs", "-audit")) {
+                    try {
+                        dynamo.deleteTable(r -> r.tableName(table + beside));
+                    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException neverMade) {
+                        // these routes never made it
+                    }
                 }
                 dynamo.close();
             }

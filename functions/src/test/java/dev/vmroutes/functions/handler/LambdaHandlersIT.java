@@ -139,6 +139,9 @@ class LambdaHandlersIT {
         JsonNode history = invoke(new DeploymentsFunction(), event("deployments.json"));
         assertThat(history.get("statusCode").asInt()).as(history.toString()).isEqualTo(200);
         assertThat(body(history).get("deployments").isArray()).isTrue();
+        JsonNode audit = invoke(new AuditFunction(), event("audit.json"));
+        assertThat(audit.get("statusCode").asInt()).as(audit.toString()).isEqualTo(200);
+        assertThat(body(audit).get("entries").isArray()).isTrue();
         JsonNode document = invoke(new OpenApiFunction(), event("openapi.json"));
         assertThat(document.get("statusCode").asInt()).isEqualTo(200);
         assertThat(body(document).get("openapi").asText()).isEqualTo("3.1.0");
