@@ -96,7 +96,9 @@ class NamespacesIT {
         JsonNode refused = invoke(new BatchDeployFunction(), asTeamA(event("batch-deploy.json"), all).put("body", batch.toString()));
         assertThat(status(refused)).isEqualTo(400);
         assertThat(body(refused).get("detail").asText()).startsWith("deployments[1].agent_name");
-        assertThat(env.routes.agents().deployments().history("team-a-new", 10).deployments()).isEmpty();
+        ObjectNode teamANew = event("deployments.json").put("rawQueryString", "agent_name=team-a-new");
+        teamANew.set("queryStringParameters", JSON.createObjectNode().put("agent_name", "team-a-new"));
+        assertThat(body(invoke(new DeploymentsFunction(), teamANew)).get("deployments")).as("nothing of the batch was queued").isEmpty();
         ObjectNode stops = JSON.createObjectNode();
         stops.putArray("containers").add(JSON.createObjectNode().put("container_name", bName));
         assertThat(status(invoke(new BatchStopFunction(), asTeamA(event("batch-stop.json"), all).put("body", stops.toString()))))
@@ -105,6 +107,28 @@ class NamespacesIT {
         JsonNode outside = invoke(new DeployFunction(), elsewhere);
         assertThat(status(outside)).isEqualTo(403);
         assertThat(body(outside).get("detail").asText()).startsWith("agent_name");
+
+        // Who did what: a redeploy that changes nothing and a stop leave their entries too, each with its caller,
+        // and team-a's caller reads only team-a's.
+        assertThat(deployAsOperator("team-a-bot").get("unchanged").asBoolean()).isTrue();
+        ObjectNode stopOwn = asTeamA(event("stop.json"), all).put("body", JSON.createObjectNode().put("container_name", aName).toString());
+        assertThat(status(invoke(new StopFunction(), stopOwn))).isEqualTo(200);
+        ObjectNode trail = asTeamA(event("audit.json"), all).put("rawQueryString", "");
+        trail.remove("queryStringParameters");
+        JsonNode entries = body(invoke(new AuditFunction(), trail)).get("entries");
+        assertThat(entries.findValuesAsText("agent_name")).containsOnly("team-a-bot");
+        assertThat(entries).extracting(e -> e.get("action").asText() + " " + e.get("outcome").asText() + " " + e.get("principal").asText())
+                .containsSubsequence("stop removed jwt:alice (client dashboard)",
+                        "deploy unchanged arn:aws:sts::123456789012:assumed-role/vm-routes-operator/operator",
+                        "deploy accepted arn:aws:sts::123456789012:assumed-role/vm-routes-operator/operator");
+        assertThat(entries.get(0).get("target").asText()).isEqualTo(aName);
+        assertThat(entries.get(0).get("request_id").asText()).isNotBlank();
+        JsonNode everyone = body(invoke(new AuditFunction(), ((ObjectNode) event("audit.json")).put("rawQueryString", "")
+                .without("queryStringParameters"))).get("entries");
+        assertThat(everyone.findValuesAsText("agent_name")).contains("team-a-bot", "team-b-bot");
+        ObjectNode others = asTeamA(event("audit.json"), all).put("rawQueryString", "agent_name=team-b-bot");
+        others.set("queryStringParameters", JSON.createObjectNode().put("agent_name", "team-b-bot"));
+        assertThat(status(invoke(new AuditFunction(), others))).isEqualTo(404);
     }
 
     @Test
