@@ -74,6 +74,8 @@ public final class Vmr {
     }
 
     public static void main(String[] args) {
+        // the AWS SDK logs through SLF4J, which has no binding here and would say so on every run
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         CommandLine line = commandLine();
         line.setOut(new PrintWriter(System.out, true));
         System.exit(line.execute(args));
