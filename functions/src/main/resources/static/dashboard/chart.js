@@ -33,7 +33,7 @@ export function phaseChart(deployments) {
     }
     chart.append(bar);
   });
-  const legend = el('ul', { class: 'legend' }, PHASES.map((p) => el('li', {}, el('span', { class: `swatch phase-${p}` }), p)));
+  const legend = el('ul', { class: 'legend' }, [...PHASES, 'other'].map((p) => el('li', {}, el('span', { class: `swatch phase-${p}` }), p)));
   return el('figure', { class: 'chart' }, chart, legend,
     el('figcaption', {}, `Phases of the last ${bars.length} deployments (longest ${duration(longest)}), oldest first`));
 }

@@ -44,7 +44,9 @@ export function deploymentView(root, id) {
   root.append(title, summary, cancel, stepper, failure, el('h3', {}, 'Build log'), buildLog);
 
   function renderStepper(d) {
-    const names = [...new Set([...(d.rollback_of ? [] : PHASES.slice(0, 2)), ...PHASES.slice(2), ...d.phases.map((p) => p.phase)])];
+    // The phases as they ran, then those of a deploy still to come.
+    const expected = d.rollback_of ? PHASES.slice(2) : PHASES;
+    const names = [...new Set([...d.phases.map((p) => p.phase), ...(UNDER_WAY.has(d.status) ? expected : [])])];
     stepper.replaceChildren(...names.map((name) => {
       const phase = d.phases.find((p) => p.phase === name);
       let state = 'pending';
