@@ -57,6 +57,12 @@ public class CallerFilter extends OncePerRequestFilter {
         this.authenticator = Authenticator.fromEnvironment(settings, secret -> AwsClients.secretReader(Routes.config()).apply(secret));
     }
 
+    /** The dashboard's own files need no credential: the page asks for one before it calls the API. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return DashboardFiles.isDashboardFile(request);
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
