@@ -17,11 +17,10 @@ import dev.vmroutes.metrics.Metrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Consumer;
 
 /** Stops a managed container, removes it unless asked not to, and records that. */
 public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentNetworks networks, DeploymentRecords records,
-                        Clock clock, Consumer<String> metrics) {
+                        Clock clock, Metrics metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopAgent.class);
 
@@ -50,8 +49,8 @@ public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentN
             if (request.removeVolumes() && agent != null) volumesRemoved = volumes.removeAll(agent);
         }
         LOG.info("stopped {} (removed: {})", request.containerName(), request.remove());
-        metrics.accept(Metrics.operationLine("stop", agent, request.remove() ? "removed" : "stopped",
-                List.of(new Results.Phase("stop", start, clock.instant(), stopMs)), (System.nanoTime() - startNanos) / 1_000_000, clock.instant()));
+        metrics.operation("stop", agent, status, List.of(new Results.Phase("stop", start, clock.instant(), stopMs)),
+                (System.nanoTime() - startNanos) / 1_000_000, clock.instant());
         return new Results.Stopped(request.containerName(), request.remove(), volumesRemoved);
     }
 }

@@ -11,6 +11,7 @@ import dev.vmroutes.api.SecretReferences;
 import dev.vmroutes.config.VmConfig;
 import dev.vmroutes.deploy.DeployJobs;
 import dev.vmroutes.deploy.DeployLock;
+import dev.vmroutes.metrics.Metrics;
 import dev.vmroutes.docker.LazyDockerClient;
 import dev.vmroutes.deploy.DeployPipeline;
 import dev.vmroutes.deploy.Rollback;
@@ -74,6 +75,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
             throw e;
         }
         Clock clock = Clock.systemUTC();
+        Metrics metricLines = new Metrics(metrics, config.metricsPerAgent());
         DeploymentRecords records = new DeploymentRecords(store);
         AgentContainers containers = new AgentContainers(docker, config.engine().publishAddress(), config.engine().isolatedNetwork(),
                 config.engine().bounds().agentDiskBytes());
@@ -89,9 +91,9 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 new Images(docker, buildDocker, config.engine().buildTimeout(), config.engine().buildNetwork(),
                         config.engine().pipIndexUrl(), config.engine().bounds()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(config.engine().buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
-                lock, metrics, clock);
+                lock, metricLines, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),
-                config.engine().buildTimeout(), clock, metrics);
+                config.engine().buildTimeout(), clock, metricLines);
         DeployPipeline deploy = new DeployPipeline(stages);
         DeployJobs jobs = new DeployJobs(deploy, parser, records, lock, containers, deploys.workerDeadline(), clock,
                 deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.maxBuilds(), deploys.workerDeadline())

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param secretPrefix  the only secret names a request may read by reference; null: secrets by reference are off
  * @param deploys       how deploys are queued and how long the deploy route waits for one
  * @param buildLogTable the DynamoDB table of build output (by default the records' table's name with {@code -logs})
+ * @param metricsPerAgent also publish each operation's metrics by agent (custom metrics for every agent, each billed)
  */
 public record VmConfig(
         Engine engine,
@@ -49,7 +50,8 @@ public record VmConfig(
         Duration requestDeadline,
         String secretPrefix,
         Deploys deploys,
-        String buildLogTable) {
+        String buildLogTable,
+        boolean metricsPerAgent) {
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
@@ -149,7 +151,8 @@ public record VmConfig(
                         (int) read.whole("VM_MAX_CONCURRENT_BUILDS", 4, 1), read.seconds("VM_WORKER_DEADLINE_SECONDS", 840),
                         read.seconds("VM_QUEUE_TIMEOUT_SECONDS", 3600), read.seconds("VM_LOCK_LEASE_SECONDS", 60),
                         Duration.ofDays(read.whole("VM_RECORD_RETENTION_DAYS", 90, 1))),
-                read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"));
+                read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"),
+                read.flag("VM_METRICS_PER_AGENT"));
         String bindProblem = listenProblem(bind, token, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -190,7 +193,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address,
-                requestDeadline, secretPrefix, deploys, buildLogTable);
+                requestDeadline, secretPrefix, deploys, buildLogTable, metricsPerAgent);
         String problem = listenProblem(address, apiToken, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;
