@@ -1,6 +1,7 @@
 package dev.vmroutes.agents;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.docker.AgentContainers;
@@ -33,6 +34,7 @@ public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentN
         // The container names its deployment: a read by key, never the eventually consistent name index. The
         // record says so before the engine acts, so a deploy still waiting on this container learns that a stop ended it.
         String deploymentId = container.getConfig().getLabels().get(Labels.DEPLOYMENT);
+        LogContext.about(deploymentId, agent);
         Deployment record = deploymentId == null ? null : records.get(deploymentId).orElse(null);
         String before = record == null ? null : record.status();
         if (record != null) records.change(record, d -> d.withStatus(status, clock.instant()));
