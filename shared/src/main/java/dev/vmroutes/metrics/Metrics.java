@@ -34,7 +34,10 @@ public record Metrics(Consumer<String> sink, boolean perAgent) {
     public static final String DURATION = "duration";
     public static final String PHASE_DURATION_SUFFIX = "_duration";
     public static final List<String> OPERATIONS = List.of("deploy", "replace", "rollback", "stop");
-    public static final List<String> DEPLOY_FAILED = List.of("failed", "cancelled");
+    /** What an operation's line says of its end: a deploy's, replace's or rollback's, a stop's (stopped, removed). */
+    public static final List<String> OUTCOMES = List.of("ready", "not_ready", "unchanged", "failed", "cancelled", "stopped", "removed");
+    /** The phases of a deploy that runs a new container, in order (each has its {@code <phase>_duration}). */
+    public static final List<String> DEPLOY_PHASES = List.of("clone", "build", "start", "ready");
     public static final List<String> SWEEP_OUTCOMES = List.of("healthy", "unhealthy", "starting", "not_running", "error");
     public static final List<String> SWEEP_TOTALS = List.of("checked", "lost", "unrecorded", "abandoned");
 
