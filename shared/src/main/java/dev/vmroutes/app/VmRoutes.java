@@ -6,6 +6,7 @@ import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.batch.Batches;
 import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.Tracing;
 import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.api.SecretReferences;
 import dev.vmroutes.config.VmConfig;
@@ -59,6 +60,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
     }
 
     public static VmRoutes create(VmConfig config, Function<String, String> secrets, Consumer<String> metrics) {
+        Tracing.configure(config.tracing(), config.onLambda(), null);
         // The engine's TLS material is read on the first engine call, never by a function that makes none.
         Supplier<DockerSettings> settings = memoized(() -> DockerSettings.resolve(config.engine(), secrets));
         DockerClient docker = LazyDockerClient.of(() -> DockerClients.create(settings.get()));

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  * @param deploys       how deploys are queued and how long the deploy route waits for one
  * @param buildLogTable the DynamoDB table of build output (by default the records' table's name with {@code -logs})
  * @param metricsPerAgent also publish each operation's metrics by agent (custom metrics for every agent, each billed)
+ * @param tracing       X-Ray subsegments for a deploy's phases and calls: on Lambda with active tracing, locally with {@code VM_TRACING=xray}
  */
 public record VmConfig(
         Engine engine,
@@ -51,7 +52,8 @@ public record VmConfig(
         String secretPrefix,
         Deploys deploys,
         String buildLogTable,
-        boolean metricsPerAgent) {
+        boolean metricsPerAgent,
+        boolean tracing) {
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
@@ -152,7 +154,8 @@ public record VmConfig(
                         read.seconds("VM_QUEUE_TIMEOUT_SECONDS", 3600), read.seconds("VM_LOCK_LEASE_SECONDS", 60),
                         Duration.ofDays(read.whole("VM_RECORD_RETENTION_DAYS", 90, 1))),
                 read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"),
-                read.flag("VM_METRICS_PER_AGENT"));
+                read.flag("VM_METRICS_PER_AGENT"),
+                "xray".equalsIgnoreCase(read.text("VM_TRACING", "")) || onLambda && read.text("AWS_XRAY_DAEMON_ADDRESS", null) != null);
         String bindProblem = listenProblem(bind, token, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -193,7 +196,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, apiToken, address,
-                requestDeadline, secretPrefix, deploys, buildLogTable, metricsPerAgent);
+                requestDeadline, secretPrefix, deploys, buildLogTable, metricsPerAgent, tracing);
         String problem = listenProblem(address, apiToken, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;
