@@ -12,6 +12,7 @@ import dev.vmroutes.testing.TestRoutes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * order and per call to Git, the engine and the table. A UDP socket on loopback stands in for
  * the X-Ray daemon and keeps every document sent to it.
  */
+@Isolated("tracing is configured for the whole process: another class's routes would turn it off")
 class TracingIT {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -70,6 +70,8 @@ class StructuredLogsIT {
     @Test
     void deploy_failedDeploy_andStop_logJsonLines_withRequestDeploymentAndAgent_andNoSecret() throws Exception {
         String secretValue = "env-secret-" + UUID.randomUUID();
+        // Other test classes run at once and log too: this one's failure is told by its branch.
+        String missingBranch = "missing-" + UUID.randomUUID();
         env.git.serve("logged", AgentRepo.httpAgent(env.dir, "logged").repository());
         List<JsonNode> parsed = new ArrayList<>();
         List<String> raw;
@@ -86,7 +88,7 @@ class StructuredLogsIT {
             assertThat(running.get("status").asText()).isEqualTo("running");
 
             HttpResponse<String> failed = send("POST", "/api/v1/vm/deploy",
-                    body.deepCopy().put("agent_name", "logged-failure").put("branch", "no-such-branch").toString());
+                    body.deepCopy().put("agent_name", "logged-failure").put("branch", missingBranch).toString());
             failRequest = requestId(failed);
             failedId = failed.statusCode() == 202 ? JSON.readTree(failed.body()).get("deployment_id").asText() : null;
 
@@ -110,7 +112,8 @@ class StructuredLogsIT {
             assertThat(l.get("mdc").get(LogContext.REQUEST_ID).asText()).isEqualTo(deployRequest);
         });
 
-        List<JsonNode> failedLines = parsed.stream().filter(l -> l.get("formattedMessage").asText().contains(" failed in ")).toList();
+        List<JsonNode> failedLines = parsed.stream().filter(l -> l.get("formattedMessage").asText().contains(" failed in ")
+                && l.get("formattedMessage").asText().contains(missingBranch)).toList();
         assertThat(failedLines).as("the failed deploy's lines in %s", raw).isNotEmpty().allSatisfy(l -> {
             assertThat(l.get("mdc").get(LogContext.AGENT).asText()).isEqualTo("logged-failure");
             assertThat(l.get("mdc").get(LogContext.REQUEST_ID).asText()).isEqualTo(failRequest);
