@@ -37,16 +37,18 @@ public final class Tracing {
     private Tracing() {
     }
 
-    /** @param daemonAddress where segments go when this process makes them (host:port; null: the SDK's default) */
-    public static synchronized void configure(boolean enabled, boolean lambda, String daemonAddress) {
+    /**
+     * Turns tracing on or off for this process. Segments go to the daemon the SDK finds: {@code
+     * AWS_XRAY_DAEMON_ADDRESS}, else the system property {@code com.amazonaws.xray.emitters.daemonAddress},
+     * else 127.0.0.1:2000.
+     */
+    public static synchronized void configure(boolean enabled, boolean lambda) {
         if (enabled && !on) {
             AWSXRayRecorderBuilder builder = AWSXRayRecorderBuilder.standard()
                     .withContextMissingStrategy(new IgnoreErrorContextMissingStrategy());
             if (!lambda) {
-                DaemonConfiguration daemon = new DaemonConfiguration();
-                if (daemonAddress != null) daemon.setDaemonAddress(daemonAddress);
                 try {
-                    builder.withSamplingStrategy(new AllSamplingStrategy()).withEmitter(new UDPEmitter(daemon));
+                    builder.withSamplingStrategy(new AllSamplingStrategy()).withEmitter(new UDPEmitter(new DaemonConfiguration()));
                 } catch (SocketException e) {
                     throw new IllegalStateException("tracing: no UDP socket for the X-Ray daemon", e);
                 }

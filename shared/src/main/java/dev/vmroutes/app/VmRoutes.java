@@ -60,7 +60,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
     }
 
     public static VmRoutes create(VmConfig config, Function<String, String> secrets, Consumer<String> metrics) {
-        Tracing.configure(config.tracing(), config.onLambda(), null);
+        Tracing.configure(config.tracing(), config.onLambda());
         // The engine's TLS material is read on the first engine call, never by a function that makes none.
         Supplier<DockerSettings> settings = memoized(() -> DockerSettings.resolve(config.engine(), secrets));
         DockerClient docker = LazyDockerClient.of(() -> DockerClients.create(settings.get()));

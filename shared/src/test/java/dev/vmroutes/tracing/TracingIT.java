@@ -84,7 +84,7 @@ class TracingIT {
 
     @AfterAll
     static void stop() {
-        Tracing.configure(false, false, null);
+        Tracing.configure(false, false);
         DAEMON.socket().close();
         System.clearProperty("com.amazonaws.xray.emitters.daemonAddress");
     }
