@@ -3,13 +3,13 @@ package dev.vmroutes.agents;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.ContainerLogs;
+import dev.vmroutes.metrics.Metrics;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.BuildLogs;
 import dev.vmroutes.store.DeploymentRecords;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /** List, stop, health, logs and the sweep, built over the same containers, records and probe. */
 public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth health, ReadLogs logs, HealthSweep sweep,
@@ -17,7 +17,7 @@ public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth healt
 
     public static AgentOperations create(AgentContainers containers, ContainerLogs logs, DeploymentRecords records,
                                          BuildLogs buildLogs, HttpProbe probe,
-                                         int sweepConcurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
+                                         int sweepConcurrency, Duration buildTimeout, Clock clock, Metrics metrics) {
         ManagedAgents managed = new ManagedAgents(containers, records);
         return new AgentOperations(
                 new ListAgents(managed),

@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
 
 /**
  * Probes every managed container ({@code concurrency} at a time), records every outcome in one
@@ -36,7 +35,7 @@ import java.util.function.Consumer;
  * record, and writes the counts as one CloudWatch Embedded Metric Format line.
  */
 public record HealthSweep(ManagedAgents managed, DeploymentRecords records, HttpProbe probe, String publishAddress,
-                          int concurrency, Duration buildTimeout, Clock clock, Consumer<String> metrics) {
+                          int concurrency, Duration buildTimeout, Clock clock, Metrics metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthSweep.class);
     /** Deployments with no container of their own to look for: it is gone, or there never was one. */
@@ -91,7 +90,7 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
         long durationMs = (System.nanoTime() - start) / 1_000_000;
         var summary = new Results.SweepSummary(snapshot.containers().size(), new TreeMap<>(outcomes), lost, unrecorded, abandoned,
                 durationMs);
-        metrics.accept(Metrics.sweepLine(summary, clock.instant()));
+        metrics.sweep(summary, clock.instant());
         return summary;
     }
 

@@ -1,6 +1,7 @@
 package dev.vmroutes.agents;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.api.StopRequest;
 import dev.vmroutes.docker.AgentContainers;
@@ -17,11 +18,10 @@ import dev.vmroutes.metrics.Metrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Consumer;
 
 /** Stops a managed container, removes it unless asked not to, and records that. */
 public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentNetworks networks, DeploymentRecords records,
-                        Clock clock, Consumer<String> metrics) {
+                        Clock clock, Metrics metrics) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopAgent.class);
 
@@ -34,6 +34,7 @@ public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentN
         // The container names its deployment: a read by key, never the eventually consistent name index. The
         // record says so before the engine acts, so a deploy still waiting on this container learns that a stop ended it.
         String deploymentId = container.getConfig().getLabels().get(Labels.DEPLOYMENT);
+        LogContext.about(deploymentId, agent);
         Deployment record = deploymentId == null ? null : records.get(deploymentId).orElse(null);
         String before = record == null ? null : record.status();
         if (record != null) records.change(record, d -> d.withStatus(status, clock.instant()));
@@ -50,8 +51,8 @@ public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentN
             if (request.removeVolumes() && agent != null) volumesRemoved = volumes.removeAll(agent);
         }
         LOG.info("stopped {} (removed: {})", request.containerName(), request.remove());
-        metrics.accept(Metrics.operationLine("stop", agent, request.remove() ? "removed" : "stopped",
-                List.of(new Results.Phase("stop", start, clock.instant(), stopMs)), (System.nanoTime() - startNanos) / 1_000_000, clock.instant()));
+        metrics.operation("stop", agent, status, List.of(new Results.Phase("stop", start, clock.instant(), stopMs)),
+                (System.nanoTime() - startNanos) / 1_000_000, clock.instant());
         return new Results.Stopped(request.containerName(), request.remove(), volumesRemoved);
     }
 }

@@ -74,14 +74,14 @@ public final class Deadline {
     public static <T> T run(Duration budget, Duration grace, Supplier<T> work) {
         Deadline deadline = after(budget);
         CompletableFuture<T> outcome = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().name("request").start(() -> {
+        Thread worker = Thread.ofVirtual().name("request").start(Tracing.carriedTo(LogContext.carriedTo(() -> {
             CURRENT.set(deadline);
             try {
                 outcome.complete(work.get());
             } catch (Throwable e) {
                 outcome.completeExceptionally(e);
             }
-        });
+        })));
         try {
             return await(outcome, budget.plus(grace));
         } catch (TimeoutException | InterruptedException late) {
@@ -101,13 +101,13 @@ public final class Deadline {
     /** Runs {@code work} on its own thread and interrupts it when {@code limit} passes; then {@link Exceeded} is thrown. */
     public static <T> T interruptAfter(Duration limit, Supplier<T> work) {
         CompletableFuture<T> outcome = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().start(() -> {
+        Thread worker = Thread.ofVirtual().start(Tracing.carriedTo(LogContext.carriedTo(() -> {
             try {
                 outcome.complete(work.get());
             } catch (Throwable e) {
                 outcome.completeExceptionally(e);
             }
-        });
+        })));
         try {
             return await(outcome, limit);
         } catch (TimeoutException | InterruptedException late) {

@@ -1,5 +1,7 @@
 package dev.vmroutes.app;
 
+import com.amazonaws.xray.interceptors.TracingInterceptor;
+import dev.vmroutes.api.Tracing;
 import dev.vmroutes.config.VmConfig;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -54,6 +56,8 @@ public final class AwsClients {
      */
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, VmConfig config) {
         builder.httpClient(UrlConnectionHttpClient.create());
+        // Each call a subsegment of the trace under way: the table, Secrets Manager, SQS.
+        if (Tracing.on()) builder.overrideConfiguration(o -> o.addExecutionInterceptor(new TracingInterceptor()));
         if (config.onLambda() && config.region() != null) {
             builder.region(Region.of(config.region()))
                     .credentialsProvider(AwsCredentialsProviderChain.of(

@@ -2,6 +2,8 @@ package dev.vmroutes.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmroutes.api.Deadline;
+import dev.vmroutes.api.LogContext;
+import dev.vmroutes.api.Tracing;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.deploy.DeployJobs;
@@ -36,7 +38,13 @@ final class LocalDeployQueue implements DeployJobs.Queue, AutoCloseable {
 
     @Override
     public void send(String deploymentId, ObjectNode carried) {
-        workers.execute(() -> run(deploymentId, carried, 1));
+        // As an SQS message carries its trace header to the worker's invocation: the deploy is a segment of the same trace.
+        String trace = Tracing.currentHeader();
+        workers.execute(LogContext.carriedTo(() -> {
+            try (Tracing.Scope segment = Tracing.segment("deploy-worker", trace)) {
+                run(deploymentId, carried, 1);
+            }
+        }));
     }
 
     private void run(String deploymentId, ObjectNode carried, int attempt) {
@@ -51,7 +59,7 @@ final class LocalDeployQueue implements DeployJobs.Queue, AutoCloseable {
                 return;
             }
             LOG.warn("deployment {} goes back to the queue (attempt {}): {}", deploymentId, attempt, Redactor.describe(e));
-            workers.schedule(() -> run(deploymentId, carried, attempt + 1), RETRY_AFTER.toMillis() * attempt, TimeUnit.MILLISECONDS);
+            workers.schedule(LogContext.carriedTo(() -> run(deploymentId, carried, attempt + 1)), RETRY_AFTER.toMillis() * attempt, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -1,10 +1,15 @@
 package dev.vmroutes.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.api.Tracing;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.deploy.DeployJobs;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
+
+import java.util.Map;
 
 /**
  * The deploy queue on AWS: one SQS message per deploy ({@code {"deployment_id", "carried"}}),
@@ -21,7 +26,11 @@ public record SqsDeployQueue(SqsClient sqs, String queueUrl) implements DeployJo
     public void send(String deploymentId, ObjectNode carried) {
         String message = DeployJobs.Queue.message(deploymentId, carried);
         try {
-            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message));
+            // The trace goes on in the worker: SQS hands the header to the worker's invocation, and X-Ray links the two.
+            String trace = Tracing.currentHeader();
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message).messageSystemAttributes(trace == null ? Map.of()
+                    : Map.of(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER,
+                            MessageSystemAttributeValue.builder().dataType("String").stringValue(trace).build())));
         } catch (SdkException e) {
             throw VmException.unavailable("the deploy queue", e.getClass().getSimpleName(), e);
         }

@@ -9,11 +9,13 @@ import dev.vmroutes.audit.EmbeddedAuditTrail;
 import dev.vmroutes.api.DeployRequestParser;
 import dev.vmroutes.batch.Batches;
 import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.Tracing;
 import dev.vmroutes.api.RepoUrlPolicy;
 import dev.vmroutes.api.SecretReferences;
 import dev.vmroutes.config.VmConfig;
 import dev.vmroutes.deploy.DeployJobs;
 import dev.vmroutes.deploy.DeployLock;
+import dev.vmroutes.metrics.Metrics;
 import dev.vmroutes.docker.LazyDockerClient;
 import dev.vmroutes.deploy.DeployPipeline;
 import dev.vmroutes.deploy.Rollback;
@@ -61,6 +63,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
     }
 
     public static VmRoutes create(VmConfig config, Function<String, String> secrets, Consumer<String> metrics) {
+        Tracing.configure(config.tracing(), config.onLambda());
         // The engine's TLS material is read on the first engine call, never by a function that makes none.
         Supplier<DockerSettings> settings = memoized(() -> DockerSettings.resolve(config.engine(), secrets));
         DockerClient docker = LazyDockerClient.of(() -> DockerClients.create(settings.get()));
@@ -79,6 +82,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
             throw e;
         }
         Clock clock = Clock.systemUTC();
+        Metrics metricLines = new Metrics(metrics, config.metricsPerAgent());
         DeploymentRecords records = new DeploymentRecords(store);
         AgentContainers containers = new AgentContainers(docker, config.engine().publishAddress(), config.engine().isolatedNetwork(),
                 config.engine().bounds().agentDiskBytes());
@@ -94,9 +98,9 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                 new Images(docker, buildDocker, config.engine().buildTimeout(), config.engine().buildNetwork(),
                         config.engine().pipIndexUrl(), config.engine().bounds()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(config.engine().buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
-                lock, metrics, clock);
+                lock, metricLines, clock);
         AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),
-                config.engine().buildTimeout(), clock, metrics);
+                config.engine().buildTimeout(), clock, metricLines);
         DeployPipeline deploy = new DeployPipeline(stages);
         DeployJobs jobs = new DeployJobs(deploy, parser, records, lock, containers, deploys.workerDeadline(), clock,
                 deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.maxBuilds(), deploys.workerDeadline())

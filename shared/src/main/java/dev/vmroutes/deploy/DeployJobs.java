@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.DeployRequestParser;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.docker.AgentContainers;
@@ -130,6 +131,7 @@ public final class DeployJobs {
         split.checkFits(Queue.message(id, split.carried()).getBytes(StandardCharsets.UTF_8).length, queue.maxMessageBytes());
         ObjectNode stored = split.stored();
         String agent = request.agentName();
+        LogContext.about(id, agent);
         lock.takeForQueue(agent, id);
         Instant now = clock.instant();
         try {
@@ -178,12 +180,14 @@ public final class DeployJobs {
      * @param carried what the message carried beside the id (inline credentials, environment values)
      */
     public void run(String deploymentId, JsonNode carried) {
+        LogContext.about(deploymentId, null);
         Optional<Deployment> queued = records.get(deploymentId);
         if (queued.isEmpty() || !"queued".equals(queued.get().status())) {
             LOG.info("deployment {} is not queued ({}): nothing to do", deploymentId, queued.map(Deployment::status).orElse("unknown"));
             return;
         }
         String agent = queued.get().agentName();
+        LogContext.about(null, agent);
         Optional<DeployLock.Lease> taken = lock.takeOver(agent, deploymentId);
         if (taken.isEmpty()) {
             String reason = "agent " + agent + "'s deploy lock was taken by deployment " + lock.holder(agent).orElse("(gone)")

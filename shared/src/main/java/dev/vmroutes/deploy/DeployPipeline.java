@@ -3,6 +3,7 @@ package dev.vmroutes.deploy;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import dev.vmroutes.api.DeployRequest;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.docker.AgentContainers;
@@ -79,6 +80,7 @@ public final class DeployPipeline {
 
     private Results.Deployed deploy(DeployRequest resolved, DeployLock.Lease lease, Deployment claimed) {
         String id = lease.deploymentId();
+        LogContext.about(id, resolved.agentName());
         stages.containers().checkNameIsOwn(resolved.agentName());
         // The agent's containers are asked of the engine while the Git server is asked for the commit.
         CompletableFuture<List<Container>> listing = CompletableFuture.supplyAsync(

@@ -1,5 +1,6 @@
 package dev.vmroutes.deploy;
 
+import dev.vmroutes.api.Tracing;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.store.Deployment;
@@ -54,7 +55,7 @@ final class DeployRun {
         currentStart = start;
         if (recorded) onPhaseStart.accept(this);
         long startNanos = System.nanoTime();
-        T result = work.get();
+        T result = Tracing.subsegment(name, work);
         Instant end = clock.instant();
         phases.add(new Results.Phase(name, start, end, (System.nanoTime() - startNanos) / 1_000_000));
         currentStart = null;

@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -40,7 +39,7 @@ public final class Stages {
     private final AgentContainers containers;
     private final DeploymentRecords records;
     private final Images images;
-    private final Consumer<String> metrics;
+    private final Metrics metrics;
     private final DeployLock lock;
     private final Clock clock;
 
@@ -52,7 +51,7 @@ public final class Stages {
      */
     public Stages(Function<String, String> secrets, DeploymentRecords records, BuildLogs buildLogs, RepoCloner cloner, Images images,
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
-                  Duration deployDeadline, DeployLock lock, Consumer<String> metrics, Clock clock) {
+                  Duration deployDeadline, DeployLock lock, Metrics metrics, Clock clock) {
         this.lock = lock;
         AgentNetworks networks = containers.networks();
         this.resolveSecrets = new ResolveSecrets(secrets);
@@ -101,7 +100,7 @@ public final class Stages {
     Results.Deployed finished(DeployRun run, Results.Deployed result) {
         String operation = result.replaced().isEmpty() ? run.operation() : "replace";
         String outcome = Boolean.TRUE.equals(result.unchanged()) ? "unchanged" : result.ready() ? "ready" : "not_ready";
-        metrics.accept(Metrics.operationLine(operation, run.agent(), outcome, result.phases(), run.elapsedMs(), clock.instant()));
+        metrics.operation(operation, run.agent(), outcome, result.phases(), run.elapsedMs(), clock.instant());
         return result;
     }
 
@@ -115,8 +114,7 @@ public final class Stages {
             // Cancelled while under way: what it made goes, and the record says so.
             removeMade(run);
             record.cancelled(run);
-            metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "cancelled", run.phases(),
-                    run.elapsedMs(), clock.instant()));
+            metrics.operation(run.operation(), run.record().agentName(), "cancelled", run.phases(), run.elapsedMs(), clock.instant());
             return VmException.conflict("deployment " + run.record().id() + " was cancelled");
         }
         Optional<String> stoppedAs = record.endedByStop(run);
@@ -124,15 +122,13 @@ public final class Stages {
             // A stop found the new container meanwhile: what it asked for holds, whatever the deploy did after it.
             if ("removed".equals(stoppedAs.get())) containers.removeQuietly(run.containerId());
             else containers.stopQuietly(run.containerId());
-            metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "stopped", run.phases(),
-                    run.elapsedMs(), clock.instant()));
+            metrics.operation(run.operation(), run.record().agentName(), "stopped", run.phases(), run.elapsedMs(), clock.instant());
             return VmException.conflict("deployment " + run.record().id() + " was " + stoppedAs.get()
                     + " by a stop request while it deployed");
         }
         removeMade(run);
         RuntimeException answer = record.fail(run, error);
-        metrics.accept(Metrics.operationLine(run.operation(), run.record().agentName(), "failed", run.phases(),
-                run.elapsedMs(), clock.instant()));
+        metrics.operation(run.operation(), run.record().agentName(), "failed", run.phases(), run.elapsedMs(), clock.instant());
         return answer;
     }
 

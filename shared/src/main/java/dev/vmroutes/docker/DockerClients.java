@@ -54,7 +54,7 @@ public final class DockerClients {
         if (tls != null) {
             http.sslConfig(() -> tls);
         }
-        DockerHttpClient transport = http.build();
+        DockerHttpClient transport = new TracedTransport(http.build());
         return DockerClientImpl.getInstance(config, buildQuery == null ? transport : new BuildQuery(transport, buildQuery));
     }
 

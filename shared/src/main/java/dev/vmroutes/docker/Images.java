@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.vmroutes.api.Tracing;
 import dev.vmroutes.api.Deadline;
 import dev.vmroutes.config.Bounds;
 import org.slf4j.Logger;
@@ -91,6 +92,14 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
      * stream is closed, which makes the engine cancel it, and what it made is removed.
      */
     public void build(InputStream context, String dockerfile, String tag, BuildLog log, BooleanSupplier cancelled) {
+        // docker-java streams the build from a thread of its own, outside the trace: the whole build is the subsegment.
+        Tracing.subsegment("docker POST /build", () -> {
+            buildStreamed(context, dockerfile, tag, log, cancelled);
+            return null;
+        });
+    }
+
+    private void buildStreamed(InputStream context, String dockerfile, String tag, BuildLog log, BooleanSupplier cancelled) {
         Duration limit = Deadline.cap(buildTimeout);
         long until = System.nanoTime() + limit.toNanos();
         try {

@@ -1,5 +1,6 @@
 package dev.vmroutes.git;
 
+import dev.vmroutes.api.Tracing;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -114,7 +115,7 @@ public final class RepoCloner {
 
         /** The branch's commit, asked of the server without fetching anything. */
         public String headCommit() {
-            return withinDeadline(this::askHeadCommit);
+            return Tracing.subsegment("git ls-remote", () -> withinDeadline(this::askHeadCommit));
         }
 
         private String askHeadCommit() {
@@ -140,7 +141,7 @@ public final class RepoCloner {
          */
         public String fetch() {
             // Within the deadline the fetch runs on a virtual thread: the cap's interrupt closes its connection.
-            return withinDeadline(() -> SizeCap.watch(dir, maxBytes, this::fetchBranch));
+            return Tracing.subsegment("git fetch", () -> withinDeadline(() -> SizeCap.watch(dir, maxBytes, this::fetchBranch)));
         }
 
         private String fetchBranch() {

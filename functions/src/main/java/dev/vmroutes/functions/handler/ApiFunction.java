@@ -6,6 +6,7 @@ import com.amazonaws.serverless.proxy.model.HttpApiV2ProxyRequest;
 import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.functions.VmRoutesApplication;
 import dev.vmroutes.functions.Routes;
 
@@ -36,6 +37,11 @@ public abstract class ApiFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        HANDLER.proxyStream(input, output, context);
+        LogContext.begin(context.getAwsRequestId());
+        try {
+            HANDLER.proxyStream(input, output, context);
+        } finally {
+            LogContext.end();
+        }
     }
 }

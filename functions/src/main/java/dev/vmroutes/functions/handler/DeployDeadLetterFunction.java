@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.app.VmRoutes;
 import dev.vmroutes.functions.Routes;
@@ -42,7 +43,15 @@ public final class DeployDeadLetterFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = JSON.readTree(input);
+        LogContext.begin(context.getAwsRequestId());
+        try {
+            work(JSON.readTree(input), output);
+        } finally {
+            LogContext.end();
+        }
+    }
+
+    private void work(JsonNode event, OutputStream output) throws IOException {
         var answer = JSON.createObjectNode();
         var failures = answer.putArray("batchItemFailures");
         for (JsonNode record : event.path("Records")) {
@@ -54,6 +63,7 @@ public final class DeployDeadLetterFunction implements RequestStreamHandler {
                 LOG.error("dead-lettered message {} is not a deploy job; dropped", messageId);
                 continue;
             }
+            LogContext.about(deploymentId, null);
             int receives = record.path("attributes").path("ApproximateReceiveCount").asInt(0);
             try {
                 routes.get().jobs().abandoned().deadLettered(deploymentId, receives);

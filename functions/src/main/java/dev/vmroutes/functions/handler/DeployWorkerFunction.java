@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vmroutes.api.Deadline;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.app.VmRoutes;
@@ -46,7 +47,15 @@ public final class DeployWorkerFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = JSON.readTree(input);
+        LogContext.begin(context.getAwsRequestId());
+        try {
+            work(JSON.readTree(input), output);
+        } finally {
+            LogContext.end();
+        }
+    }
+
+    private void work(JsonNode event, OutputStream output) throws IOException {
         VmRoutes vm = routes.get();
         var answer = JSON.createObjectNode();
         var failures = answer.putArray("batchItemFailures");
@@ -60,6 +69,7 @@ public final class DeployWorkerFunction implements RequestStreamHandler {
                 continue;
             }
             String deploymentId = message.path("deployment_id").asText();
+            LogContext.about(deploymentId, null);
             try {
                 Deadline.run(vm.config().deploys().workerDeadline(), VmRoutes.AFTER_DEADLINE, () -> {
                     vm.jobs().run(deploymentId, message.path("carried"));

@@ -3,6 +3,7 @@ package dev.vmroutes.functions.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vmroutes.api.LogContext;
 import dev.vmroutes.app.VmRoutes;
 import dev.vmroutes.functions.Routes;
 
@@ -34,6 +35,11 @@ public final class HealthSweepFunction implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes(); // the scheduled event carries nothing the sweep needs
-        JSON.writeValue(output, routes.get().sweep());
+        LogContext.begin(context.getAwsRequestId());
+        try {
+            JSON.writeValue(output, routes.get().sweep());
+        } finally {
+            LogContext.end();
+        }
     }
 }
