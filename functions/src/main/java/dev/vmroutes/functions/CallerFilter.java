@@ -16,6 +16,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import dev.vmroutes.api.LogContext;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -72,13 +74,19 @@ public class CallerFilter extends OncePerRequestFilter {
             // a client of the local server cannot set a request attribute.
             boolean fromGateway = onLambda || request.getAttribute(RequestReader.HTTP_API_CONTEXT_PROPERTY) != null;
             caller = fromGateway ? fromGateway(request) : authenticator.local(request.getHeader("Authorization"),
-                    request.getRemoteAddr(), UUID.randomUUID().toString());
+                    request.getRemoteAddr(), localRequestId());
         } catch (VmException e) {
             refuse(request, response, e);
             return;
         }
         request.setAttribute(ATTRIBUTE, caller);
         chain.doFilter(request, response);
+    }
+
+    /** The id the local server answers as {@code X-Request-Id} (see {@link RequestIdFilter}), so the audit trail names the same. */
+    private static String localRequestId() {
+        String id = MDC.get(LogContext.REQUEST_ID);
+        return id != null ? id : UUID.randomUUID().toString();
     }
 
     private Caller fromGateway(HttpServletRequest request) {
