@@ -1,5 +1,5 @@
 import { api, paths } from './api.js';
-import { action, duration, el, notify, portsText, shortSha, table, when } from './dom.js';
+import { action, duration, el, needsScope, notify, portsText, shortSha, table, when } from './dom.js';
 import { phaseChart, phaseMs } from './chart.js';
 import { logsPanel } from './logs.js';
 import { poll } from './poll.js';
@@ -35,8 +35,8 @@ export function agentView(root, agentName) {
   }
 
   function renderContainers(mine, newest) {
-    const redeploy = newest ? el('a', { class: 'button', href: `#/deploy?${new URLSearchParams({
-      agent: agentName, repo: newest.repo_url || '', branch: newest.branch || '' })}` }, 'Redeploy') : null;
+    const redeploy = newest ? needsScope(el('a', { class: 'button', id: 'redeploy', href: `#/deploy?${new URLSearchParams({
+      agent: agentName, repo: newest.repo_url || '', branch: newest.branch || '' })}` }, 'Redeploy'), 'vm:deploy') : null;
     containers.replaceChildren(mine.length === 0 ? el('p', {}, 'No container of this agent runs.')
       : table(['Container', 'Status', 'Health', 'Commit', 'Ports', 'Started', ''], mine.map((c) =>
         el('tr', { 'data-container': c.container_name },
@@ -45,8 +45,8 @@ export function agentView(root, agentName) {
           el('td', { class: 'mono' }, shortSha(c.commit_sha)), el('td', {}, portsText(c.ports)), el('td', {}, when(c.created)),
           el('td', { class: 'actions' },
             action('Logs', async () => showLogs(c.container_name)),
-            c.status === 'running' ? action('Stop', () => stop(c.container_name, false), { 'data-action': 'stop' }) : null,
-            action('Remove', () => stop(c.container_name, true), { 'data-action': 'remove' }))))),
+            c.status === 'running' ? needsScope(action('Stop', () => stop(c.container_name, false), { 'data-action': 'stop' }), 'vm:stop') : null,
+            needsScope(action('Remove', () => stop(c.container_name, true), { 'data-action': 'remove' }), 'vm:stop'))))),
       redeploy);
   }
 
@@ -64,11 +64,11 @@ export function agentView(root, agentName) {
     rollback.replaceChildren(el('label', { for: 'rollback-to' }, 'Deployment to run again'), picker,
       el('p', { class: 'hint' }, 'Its image runs again with the environment of the agent\'s running container; '
         + 'environment values are never stored.'),
-      action('Roll back', async () => {
+      needsScope(action('Roll back', async () => {
         const result = await api(paths.rollback(), { method: 'POST', body: { agent_name: agentName, deployment_id: picker.value } });
         notify(`Rolled back: ${result.container_name} is ${result.status}`, 'info');
         await refresh.now();
-      }, { id: 'rollback-button' }));
+      }, { id: 'rollback-button' }), 'vm:deploy'));
   }
 
   function renderHistory(deployments) {

@@ -1,5 +1,5 @@
 import { api, paths } from './api.js';
-import { el, notify, portsText, shortSha, since, table, when } from './dom.js';
+import { el, needsScope, notify, portsText, shortSha, since, table, when } from './dom.js';
 import { poll } from './poll.js';
 
 export function agentsView(root) {
@@ -8,7 +8,7 @@ export function agentsView(root) {
   let agents = [];
   root.append(el('h2', {}, 'Agents'),
     el('div', { class: 'toolbar' }, el('label', { for: 'agents-filter' }, 'Filter'), filter,
-      el('a', { href: '#/deploy', class: 'button' }, 'Deploy an agent')),
+      needsScope(el('a', { href: '#/deploy', class: 'button' }, 'Deploy an agent'), 'vm:deploy')),
     body);
 
   function render() {

@@ -1,11 +1,22 @@
 // Calls the API on the same origin with the token kept for this tab only (sessionStorage).
 const KEY = 'vm-routes-token';
 
+let caller = null;
+
 export const credentials = {
   token: () => sessionStorage.getItem(KEY),
-  keep: (token) => sessionStorage.setItem(KEY, token),
-  forget: () => sessionStorage.removeItem(KEY),
+  keep: (token) => { caller = null; sessionStorage.setItem(KEY, token); },
+  forget: () => { caller = null; sessionStorage.removeItem(KEY); },
 };
+
+/**
+ * The caller's scopes as the server sees them (GET caller), asked once per credential; null when the
+ * server does not say, and then nothing is disabled: the API still refuses what the caller may not do.
+ */
+export function callerScopes() {
+  if (!caller) caller = api(paths.caller()).then((c) => new Set(c.scopes), () => null);
+  return caller;
+}
 
 export class ApiError extends Error {
   constructor(status, detail) {
@@ -49,6 +60,7 @@ export async function api(path, { method = 'GET', body, headers = {} } = {}) {
 
 export const paths = {
   list: () => '/api/v1/vm/list',
+  caller: () => '/api/v1/vm/caller',
   deploy: () => '/api/v1/vm/deploy',
   stop: () => '/api/v1/vm/stop',
   rollback: () => '/api/v1/vm/rollback',

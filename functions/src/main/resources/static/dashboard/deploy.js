@@ -1,5 +1,5 @@
 import { api, paths } from './api.js';
-import { el, notify } from './dom.js';
+import { el, needsScope, notify } from './dom.js';
 
 // KEY=value lines (blank lines and # comments skipped) as an object; a bad line names itself.
 export function pairs(text, field) {
@@ -33,7 +33,7 @@ export function deployView(root, _, query) {
     volumes: area('volumes', 'name=/absolute/path, one a line'),
     network: input('network'),
   };
-  const submit = el('button', { type: 'submit', id: 'deploy-button' }, 'Deploy');
+  const submit = needsScope(el('button', { type: 'submit', id: 'deploy-button' }, 'Deploy'), 'vm:deploy');
   const form = el('form', { class: 'deploy', 'aria-labelledby': 'deploy-title' },
     el('h2', { id: 'deploy-title' }, 'Deploy an agent'),
     field('agent_name', 'Agent name', f.agent),
@@ -73,7 +73,7 @@ export function deployView(root, _, query) {
     } catch (e) {
       notify(e.message);
     } finally {
-      submit.disabled = false;
+      submit.disabled = Boolean(submit.dataset.missingScope);
     }
   });
   root.append(form);

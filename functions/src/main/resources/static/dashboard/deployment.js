@@ -1,5 +1,5 @@
 import { api, paths } from './api.js';
-import { action, duration, el, notify, shortSha } from './dom.js';
+import { action, duration, el, needsScope, notify, shortSha } from './dom.js';
 import { PHASES, phaseMs } from './chart.js';
 import { poll } from './poll.js';
 
@@ -35,10 +35,10 @@ export function deploymentView(root, id) {
   const failure = el('div', { id: 'failure' });
   const buildLog = el('div', { id: 'build-log', class: 'log', role: 'log', tabindex: '0', 'aria-label': 'Build log' });
   const write = logWriter(buildLog);
-  const cancel = action('Cancel', async () => {
+  const cancel = needsScope(action('Cancel', async () => {
     await api(paths.deployment(id), { method: 'DELETE' });
     await record.now();
-  }, { id: 'cancel-button', hidden: true });
+  }, { id: 'cancel-button', hidden: true }), 'vm:deploy');
   let offset = 0;
   let deployment = null;
   root.append(title, summary, cancel, stepper, failure, el('h3', {}, 'Build log'), buildLog);

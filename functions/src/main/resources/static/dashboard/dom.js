@@ -1,5 +1,6 @@
 // Builds the page from data as text only: every value from the API goes in through text nodes
 // or attributes, never as HTML.
+import { callerScopes } from './api.js';
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -71,6 +72,26 @@ export function table(headings, rows, attrs = {}) {
     el('tbody', {}, rows));
 }
 
+/**
+ * Disables a control the caller's credential may not use, its title naming the scope it lacks.
+ * Whatever the page shows, the API checks the scope again.
+ */
+export function needsScope(node, scope) {
+  callerScopes().then((scopes) => {
+    if (!scopes || scopes.has(scope)) return;
+    node.dataset.missingScope = scope;
+    node.title = `Needs the scope ${scope}`;
+    if (node.tagName === 'A') {
+      node.removeAttribute('href');
+      node.setAttribute('aria-disabled', 'true');
+      node.classList.add('disabled');
+    } else {
+      node.disabled = true;
+    }
+  });
+  return node;
+}
+
 /** A button that runs an action once at a time and shows its error. */
 export function action(label, run, attrs = {}) {
   const button = el('button', { type: 'button', ...attrs }, label);
@@ -81,7 +102,7 @@ export function action(label, run, attrs = {}) {
     } catch (e) {
       notify(e.message);
     } finally {
-      button.disabled = false;
+      button.disabled = Boolean(button.dataset.missingScope);
     }
   });
   return button;

@@ -5,12 +5,14 @@ import { agentView } from './agent.js';
 import { deployView } from './deploy.js';
 import { deploymentView } from './deployment.js';
 import { auditView } from './audit.js';
+import { finishSignIn, signInConfig, startSignIn } from './oidc.js';
 
 // #/agents, #/agent/<name>, #/deploy (?agent=&repo=&branch= to fill it), #/deployment/<id>, #/audit
 const views = { agents: agentsView, agent: agentView, deploy: deployView, deployment: deploymentView, audit: auditView };
 const root = document.getElementById('view');
 const signOut = document.getElementById('sign-out');
 let current = null;
+let oidc = null;
 
 function leave() {
   if (current && current.stop) current.stop();
@@ -32,8 +34,12 @@ function signIn(detail) {
   leave();
   signOut.hidden = true;
   const input = el('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true });
+  const viaIssuer = oidc ? [
+    el('button', { type: 'button', id: 'oidc-sign-in', onclick: () => startSignIn(oidc).catch((e) => notify(e.message)) },
+      `Sign in with ${oidc.issuer}`),
+    el('p', { class: 'hint' }, 'Or with a token:')] : [];
   const form = el('form', { class: 'sign-in', 'aria-labelledby': 'sign-in-title' },
-    el('h2', { id: 'sign-in-title' }, 'Sign in'),
+    el('h2', { id: 'sign-in-title' }, 'Sign in'), viaIssuer,
     el('p', {}, 'Paste the server\'s API token (VM_API_TOKEN), a named token of its tokens file, or a JWT. '
       + 'It is kept for this tab only.'),
     detail ? el('p', { class: 'error' }, detail) : null,
@@ -45,7 +51,7 @@ function signIn(detail) {
     route();
   });
   root.append(form);
-  input.focus();
+  if (!oidc) input.focus();
 }
 
 onUnauthorized((detail) => {
@@ -57,4 +63,7 @@ signOut.addEventListener('click', () => {
   signIn('');
 });
 window.addEventListener('hashchange', route);
-route();
+oidc = await signInConfig();
+const problem = await finishSignIn(oidc).catch((e) => e.message);
+if (problem) signIn(problem);
+else route();

@@ -221,6 +221,13 @@ public class VmController {
                 caller::mayAccess)));
     }
 
+    /** Who the caller is as this server sees it: what the dashboard enables and disables by. */
+    @GetMapping("/caller")
+    public Results.Identity callerInfo(@RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
+        return caller.identity();
+    }
+
     private static Audit audit(VmRoutes vm) {
         return new Audit(vm.audit(), Clock.systemUTC());
     }

@@ -11,14 +11,14 @@ import java.nio.file.Path;
 import java.util.logging.Level;
 
 /** Debian's headless Chromium through its own chromedriver (never one Selenium would download), with a fresh profile and its console kept. */
-final class Chromium {
+public final class Chromium {
 
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
     private Chromium() {
     }
 
-    static ChromeDriver start(Path profile) {
+    public static ChromeDriver start(Path profile) {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");

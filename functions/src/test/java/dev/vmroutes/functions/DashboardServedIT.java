@@ -31,13 +31,17 @@ class DashboardServedIT {
         for (String path : DashboardFiles.PATHS) {
             HttpResponse<String> response = get(path, null);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Security-Policy")).as(path).hasValue(DashboardFiles.CONTENT_SECURITY_POLICY);
+            assertThat(response.headers().firstValue("Content-Security-Policy")).as(path).hasValue(DashboardFiles.contentSecurityPolicy(null));
             assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
             String type = response.headers().firstValue("Content-Type").orElse("");
             if (path.endsWith(".js")) assertThat(type).as(path).startsWith("text/javascript");
             if (path.endsWith(".css")) assertThat(type).as(path).startsWith("text/css");
         }
         assertThat(get("/", null).body()).contains("<script type=\"module\" src=\"/dashboard/main.js\">");
+        HttpResponse<String> config = get(DashboardFiles.CONFIG, null);
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(config.body()).as("no issuer configured").isEqualTo("{}");
+        assertThat(config.headers().firstValue("Content-Security-Policy")).hasValue(DashboardFiles.contentSecurityPolicy(null));
     }
 
     @Test

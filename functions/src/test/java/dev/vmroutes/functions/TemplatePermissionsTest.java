@@ -61,6 +61,7 @@ class TemplatePermissionsTest {
             entry("BatchDeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("BatchStopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("AuditFunction", Set.of(AUDIT_READ, IAM_PRINCIPALS)),
+            entry("CallerFunction", Set.of(IAM_PRINCIPALS)),
             entry("HealthSweepFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)));
 
     static JsonNode template;

@@ -40,6 +40,7 @@ class TemplateRoutesTest {
             entry("GET /api/v1/vm/deployments/{deployment_id}", "vm:read"),
             entry("GET /api/v1/vm/deployments/{deployment_id}/log", "vm:read"),
             entry("GET /api/v1/vm/audit", "vm:read"),
+            entry("GET /api/v1/vm/caller", "vm:read"),
             entry("GET /api/v1/vm/openapi.json", "vm:read"),
             entry("POST /api/v1/vm/deploy", "vm:deploy"),
             entry("POST /api/v1/vm/rollback", "vm:deploy"),

@@ -39,6 +39,7 @@ class TemplateTest {
             entry("BatchDeployFunction", "batch-deploy.json"),
             entry("BatchStopFunction", "batch-stop.json"),
             entry("AuditFunction", "audit.json"),
+            entry("CallerFunction", "caller.json"),
             entry("HealthSweepFunction", "sweep.json"));
 
     static JsonNode template;

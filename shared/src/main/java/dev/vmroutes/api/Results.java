@@ -115,4 +115,9 @@ public final class Results {
     public record AuditEntry(String id, Instant at, String action, String agentName, String target, String outcome,
             String principal, String sourceIp, String requestId) {
     }
+
+    /** The caller as the server sees it: {@code agents} (the agent name prefixes it may use) only when it is limited. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Identity(String principal, List<String> scopes, List<String> agents) {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vmroutes.auth;
 
+import dev.vmroutes.api.Results;
 import dev.vmroutes.api.VmException;
 import dev.vmroutes.store.RequestedBy;
 
@@ -32,6 +33,11 @@ public record Caller(String principal, Set<Scope> scopes, List<String> agentPref
     /** Who asked, as a deployment's record keeps it. */
     public RequestedBy requestedBy() {
         return new RequestedBy(principal, sourceIp, requestId);
+    }
+
+    /** As the caller-info route answers it: the scopes in their order of {@link Scope}, the agent prefixes when limited. */
+    public Results.Identity identity() {
+        return new Results.Identity(principal, scopes.stream().sorted().map(Scope::text).toList(), agentPrefixes);
     }
 
     /** 403 naming the scope, unless the caller has it. */

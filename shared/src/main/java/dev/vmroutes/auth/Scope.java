@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** What a credential allows. Each route needs one; {@link #ADMIN} is also needed for what can hurt the host. */
 public enum Scope {
-    /** list, health, logs, deployments, a deployment's build log, the audit trail, the OpenAPI document */
+    /** list, health, logs, deployments, a deployment's build log, the audit trail, the OpenAPI document, the caller itself */
     READ("vm:read"),
     /** deploy, rollback, batch deploy, cancel */
     DEPLOY("vm:deploy"),

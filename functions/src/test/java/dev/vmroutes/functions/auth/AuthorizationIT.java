@@ -122,4 +122,27 @@ class AuthorizationIT {
                 .isEqualTo(403);
         assertThat(Files.readString(TOKENS)).doesNotContain(ADMIN_TOKEN).doesNotContain(READER_TOKEN);
     }
+
+    @Test
+    void theCallerRoute_answersEachCallerAsTheServerSeesIt() throws Exception {
+        JsonNode admin = JSON.readTree(send("GET", "/api/v1/vm/caller", ADMIN_TOKEN, null).body());
+        assertThat(admin.get("principal").asText()).isEqualTo("token:admin");
+        assertThat(admin.get("scopes")).extracting(JsonNode::asText).containsExactly("vm:read", "vm:deploy", "vm:stop", "vm:admin");
+        assertThat(admin.has("agents")).as("not limited").isFalse();
+
+        JsonNode reader = JSON.readTree(send("GET", "/api/v1/vm/caller", READER_TOKEN, null).body());
+        assertThat(reader.get("principal").asText()).isEqualTo("token:reader");
+        assertThat(reader.get("scopes")).extracting(JsonNode::asText).containsExactly("vm:read");
+        assertThat(reader.get("agents")).extracting(JsonNode::asText).containsExactly("team-a-");
+
+        JsonNode viaJwt = JSON.readTree(send("GET", "/api/v1/vm/caller", jwt("vm:stop vm:read", List.of("team-b-")), null).body());
+        assertThat(viaJwt.get("principal").asText()).contains("user-1");
+        assertThat(viaJwt.get("scopes")).extracting(JsonNode::asText).containsExactly("vm:read", "vm:stop");
+        assertThat(viaJwt.get("agents")).extracting(JsonNode::asText).containsExactly("team-b-");
+
+        HttpResponse<String> withoutRead = send("GET", "/api/v1/vm/caller", jwt("vm:deploy", null), null);
+        assertThat(withoutRead.statusCode()).isEqualTo(403);
+        assertThat(withoutRead.body()).contains("vm:read");
+        assertThat(send("GET", "/api/v1/vm/caller", null, null).statusCode()).isEqualTo(401);
+    }
 }

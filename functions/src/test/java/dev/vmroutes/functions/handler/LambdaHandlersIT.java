@@ -142,6 +142,9 @@ class LambdaHandlersIT {
         JsonNode audit = invoke(new AuditFunction(), event("audit.json"));
         assertThat(audit.get("statusCode").asInt()).as(audit.toString()).isEqualTo(200);
         assertThat(body(audit).get("entries").isArray()).isTrue();
+        JsonNode caller = invoke(new CallerFunction(), event("caller.json"));
+        assertThat(caller.get("statusCode").asInt()).as(caller.toString()).isEqualTo(200);
+        assertThat(body(caller).get("principal").asText()).isEqualTo("arn:aws:sts::123456789012:assumed-role/vm-routes-operator/operator");
         JsonNode document = invoke(new OpenApiFunction(), event("openapi.json"));
         assertThat(document.get("statusCode").asInt()).isEqualTo(200);
         assertThat(body(document).get("openapi").asText()).isEqualTo("3.1.0");
