@@ -1,5 +1,7 @@
 package dev.vmroutes.cli;
 
+import dev.vmroutes.testing.LocalServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,7 @@
 package dev.vmroutes.cli;
 
+import dev.vmroutes.testing.LocalServer;
+
 import dev.vmroutes.testing.AgentRepo;
 import dev.vmroutes.testing.PackageIndex;
 import dev.vmroutes.testing.TokenGitServer;

@@ -1,4 +1,4 @@
-package dev.vmroutes.cli;
+package dev.vmroutes.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,18 +11,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real local server (the functions module's application) in a process of its own, so that its
- * environment (which the routes read, as run-local's server does) is this test's: an embedded store
- * in a temporary folder, a bearer token, and the settings given.
+ * The real local server (the functions module's application, on the test's class path) in a process
+ * of its own, so that its environment (which the routes read, as run-local's server does) is this
+ * test's: an embedded store in a temporary folder, a bearer token, and the settings given.
  */
-final class LocalServer implements AutoCloseable {
+public final class LocalServer implements AutoCloseable {
 
-    final String url;
-    final String token = "cli-it-token";
-    final Path log;
+    static final String APPLICATION = "dev.vmroutes.functions.VmRoutesApplication";
+
+    public final String url;
+    public final String token = "local-server-test-token";
+    public final Path log;
     private final Process process;
 
-    LocalServer(Path dir, Map<String, String> settings) throws Exception {
+    public LocalServer(Path dir, Map<String, String> settings) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -39,7 +41,7 @@ final class LocalServer implements AutoCloseable {
         log = dir.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djdk.virtualThreadScheduler.parallelism=16", "-cp", System.getProperty("java.class.path"),
-                "dev.vmroutes.functions.VmRoutesApplication"))
+                APPLICATION))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -61,6 +63,7 @@ final class LocalServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server this started, by its own process handle. */
     @Override
     public void close() throws Exception {
         process.destroy();
