@@ -47,12 +47,15 @@ export function deploymentView(root, id) {
     // The phases as they ran, then those of a deploy still to come.
     const expected = d.rollback_of ? PHASES.slice(2) : PHASES;
     const names = [...new Set([...d.phases.map((p) => p.phase), ...(UNDER_WAY.has(d.status) ? expected : [])])];
+    // A cancel ends the phase it came in: that phase did not finish, whatever its end time says.
+    const stopped = d.status === 'cancelled' && d.phases.length ? d.phases[d.phases.length - 1].phase : null;
     stepper.replaceChildren(...names.map((name) => {
       const phase = d.phases.find((p) => p.phase === name);
       let state = 'pending';
       if (phase) state = phase.ended_at ? 'done' : 'current';
       if (d.failure_phase === name) state = 'failed';
-      if (state === 'current' && !UNDER_WAY.has(d.status)) state = d.status === 'cancelled' ? 'failed' : 'done';
+      if (state === 'current' && !UNDER_WAY.has(d.status)) state = 'done';
+      if (name === stopped) state = 'cancelled';
       return el('li', { class: `step ${state}`, 'data-phase': name },
         el('span', { class: 'name' }, name), el('span', { class: 'state' }, state),
         el('span', { class: 'elapsed' }, phase ? duration(phaseMs(phase)) : ''));
