@@ -158,6 +158,16 @@ public class VmController {
         return vm.withinDeadline(() -> vm.agents().health().check(request));
     }
 
+    /** One sample of the engine's stats for the container: CPU, memory and processes. */
+    @GetMapping("/stats/{container_name}")
+    public Results.Stats stats(@PathVariable("container_name") String containerName, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
+        ContainerNames.check(containerName);
+        caller.requireContainer(containerName);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().stats().read(containerName));
+    }
+
     @GetMapping("/deployments/{deployment_id}")
     public Results.Deployment deployment(@PathVariable("deployment_id") String deploymentId, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
         caller.require(Scope.READ);

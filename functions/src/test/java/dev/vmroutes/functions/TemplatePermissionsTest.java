@@ -53,6 +53,7 @@ class TemplatePermissionsTest {
             entry("StopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("HealthFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
             entry("LogsFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
+            entry("StatsFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
             entry("DeploymentFunction", Set.of(RECORDS_READ, IAM_PRINCIPALS)),
             entry("DeploymentCancelFunction", Set.of(RECORDS_CRUD, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("DeploymentLogFunction", Set.of(RECORDS_READ, BUILD_LOGS_READ, IAM_PRINCIPALS)),
@@ -128,7 +129,7 @@ class TemplatePermissionsTest {
         Map<String, Set<String>> grants = grants(template);
         assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(ENGINE_SECRET)).map(Map.Entry::getKey))
                 .containsExactlyInAnyOrder("DeployFunction", "DeployWorkerFunction", "DeployDeadLetterFunction", "ListFunction",
-                        "StopFunction", "HealthFunction", "LogsFunction", "RollbackFunction", "BatchDeployFunction",
+                        "StopFunction", "HealthFunction", "LogsFunction", "StatsFunction", "RollbackFunction", "BatchDeployFunction",
                         "BatchStopFunction", "HealthSweepFunction");
         assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(AGENT_SECRETS)).map(Map.Entry::getKey))
                 .containsExactly("DeployWorkerFunction");

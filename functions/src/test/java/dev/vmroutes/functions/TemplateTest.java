@@ -31,6 +31,7 @@ class TemplateTest {
             entry("StopFunction", "stop.json"),
             entry("HealthFunction", "health.json"),
             entry("LogsFunction", "logs.json"),
+            entry("StatsFunction", "stats.json"),
             entry("DeploymentFunction", "deployment.json"),
             entry("DeploymentCancelFunction", "deployment-cancel.json"),
             entry("DeploymentLogFunction", "deployment-log.json"),

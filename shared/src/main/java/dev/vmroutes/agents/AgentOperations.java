@@ -3,6 +3,7 @@ package dev.vmroutes.agents;
 import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.AgentVolumes;
 import dev.vmroutes.docker.ContainerLogs;
+import dev.vmroutes.docker.ContainerStats;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.BuildLogs;
 import dev.vmroutes.store.DeploymentRecords;
@@ -11,9 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** List, stop, health, logs and the sweep, built over the same containers, records and probe. */
+/** List, stop, health, logs, stats and the sweep, built over the same containers, records and probe. */
 public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth health, ReadLogs logs, HealthSweep sweep,
-                              ReadDeployments deployments) {
+                              ReadDeployments deployments, ReadStats stats) {
 
     public static AgentOperations create(AgentContainers containers, ContainerLogs logs, DeploymentRecords records,
                                          BuildLogs buildLogs, HttpProbe probe,
@@ -26,6 +27,7 @@ public record AgentOperations(ListAgents list, StopAgent stop, CheckHealth healt
                 new CheckHealth(containers, probe),
                 new ReadLogs(containers, logs),
                 new HealthSweep(managed, records, probe, containers.publishAddress(), sweepConcurrency, buildTimeout, clock, metrics),
-                new ReadDeployments(records, buildLogs));
+                new ReadDeployments(records, buildLogs),
+                new ReadStats(containers, new ContainerStats(containers.docker(), Duration.ofSeconds(10)), clock));
     }
 }

@@ -66,6 +66,18 @@ public final class Results {
     public record Probe(Integer statusCode, Object response, String error, String url) {
     }
 
+    /**
+     * One sample of a running container's resource use; the figures are absent when it is not running.
+     *
+     * @param cpuPercent 100 is one core fully busy, as {@code docker stats} shows it
+     * @param memoryBytes in use, without the reclaimable page cache
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Stats(String containerName, String containerStatus, Instant at, Double cpuPercent, Long memoryBytes,
+            Long memoryLimitBytes, Long pids) {
+    }
+
     /** What a sweep found: containers checked and their outcomes, records lost, containers without a record, and deployments it ended as abandoned. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded, int abandoned,
