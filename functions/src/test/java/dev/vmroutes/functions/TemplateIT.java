@@ -66,7 +66,7 @@ class TemplateIT {
                 handlers.add(r.getValue().at("/Properties/Handler").asText());
             }
         });
-        assertThat(handlers).hasSize(18);
+        assertThat(handlers).hasSize(19);
         try (ZipFile artifact = new ZipFile(zip.toFile())) {
             for (String handler : handlers) {
                 String className = handler.substring(0, handler.indexOf("::"));
@@ -107,7 +107,7 @@ class TemplateIT {
             }
         });
         Set<String> served = servedRoutes();
-        assertThat(templateRoutes).isEqualTo(served).hasSize(15);
+        assertThat(templateRoutes).isEqualTo(served).hasSize(16);
         assertThat(jwtRoutes).isEqualTo(served);
     }
 

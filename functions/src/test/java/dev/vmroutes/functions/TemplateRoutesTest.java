@@ -37,6 +37,7 @@ class TemplateRoutesTest {
             entry("GET /api/v1/vm/health/{container_name}", "vm:read"),
             entry("GET /api/v1/vm/logs/{container_name}", "vm:read"),
             entry("GET /api/v1/vm/stats/{container_name}", "vm:read"),
+            entry("GET /api/v1/vm/health-history/{agent_name}", "vm:read"),
             entry("GET /api/v1/vm/deployments", "vm:read"),
             entry("GET /api/v1/vm/deployments/{deployment_id}", "vm:read"),
             entry("GET /api/v1/vm/deployments/{deployment_id}/log", "vm:read"),

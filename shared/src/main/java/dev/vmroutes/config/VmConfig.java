@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  * @param deploys       how deploys are queued and how long the deploy route waits for one
  * @param buildLogTable the DynamoDB table of build output (by default the records' table's name with {@code -logs})
  * @param auditTable    the DynamoDB table of the audit trail (by default the records' table's name with {@code -audit})
+ * @param healthTable   the DynamoDB table of health samples (by default the records' table's name with {@code -health})
  */
 public record VmConfig(
         Engine engine,
@@ -51,7 +52,8 @@ public record VmConfig(
         String secretPrefix,
         Deploys deploys,
         String buildLogTable,
-        String auditTable) {
+        String auditTable,
+        String healthTable) {
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
@@ -153,7 +155,8 @@ public record VmConfig(
                         read.seconds("VM_QUEUE_TIMEOUT_SECONDS", 3600), read.seconds("VM_LOCK_LEASE_SECONDS", 60),
                         Duration.ofDays(read.whole("VM_RECORD_RETENTION_DAYS", 90, 1))),
                 read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"),
-                read.text("VM_AUDIT_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-audit"));
+                read.text("VM_AUDIT_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-audit"),
+                read.text("VM_HEALTH_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-health"));
         String bindProblem = listenProblem(bind, authenticated, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -194,7 +197,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, authenticated, address,
-                requestDeadline, secretPrefix, deploys, buildLogTable, auditTable);
+                requestDeadline, secretPrefix, deploys, buildLogTable, auditTable, healthTable);
         String problem = listenProblem(address, authenticated, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;
