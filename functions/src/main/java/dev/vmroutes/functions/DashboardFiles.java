@@ -21,7 +21,7 @@ public class DashboardFiles extends OncePerRequestFilter {
 
     public static final Set<String> PATHS = Set.of("/", "/index.html",
             "/dashboard/app.css", "/dashboard/main.js", "/dashboard/api.js", "/dashboard/dom.js", "/dashboard/poll.js",
-            "/dashboard/agents.js", "/dashboard/agent.js", "/dashboard/logs.js", "/dashboard/chart.js",
+            "/dashboard/agents.js", "/dashboard/agent.js", "/dashboard/health.js", "/dashboard/logs.js", "/dashboard/chart.js",
             "/dashboard/deploy.js", "/dashboard/deployment.js", "/dashboard/audit.js");
 
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
