@@ -74,6 +74,11 @@ class TemplateConstraintsTest {
      */
     static final int QUEUE_URL_CHARS = "https://sqs.".length() + 25 + ".amazonaws.com.cn/".length() + 12 + 1 + 80;
 
+    /** A user pool client's id: at most 128 characters (the Cognito API's ClientId). */
+    static final int COGNITO_CLIENT_ID_CHARS = 128;
+    /** A user pool's issuer: https://cognito-idp.&lt;region&gt;.amazonaws.com[.cn]/&lt;pool id, at most 55&gt;. */
+    static final int COGNITO_ISSUER_CHARS = "https://cognito-idp.".length() + 25 + ".amazonaws.com.cn/".length() + 55;
+
     static JsonNode template;
 
     @BeforeAll
@@ -245,6 +250,14 @@ class TemplateConstraintsTest {
     /** The most characters a variable's value can have when deployed, or -1 when the template does not bound it. */
     static int largestValue(JsonNode t, JsonNode value) {
         if (value.isValueNode()) return value.asText().getBytes(StandardCharsets.UTF_8).length;
+        if (value.has("Fn::If")) {
+            int either = Math.min(largestValue(t, value.at("/Fn::If/1")), largestValue(t, value.at("/Fn::If/2")));
+            return either < 0 ? -1 : Math.max(largestValue(t, value.at("/Fn::If/1")), largestValue(t, value.at("/Fn::If/2")));
+        }
+        if (value.at("/Fn::GetAtt/1").asText().equals("ProviderURL")
+                && t.at("/Resources/" + value.at("/Fn::GetAtt/0").asText() + "/Type").asText().equals("AWS::Cognito::UserPool")) {
+            return COGNITO_ISSUER_CHARS;
+        }
         if (!value.has("Ref")) return -1;
         String ref = value.get("Ref").asText();
         JsonNode parameter = t.at("/Parameters/" + ref);
@@ -258,6 +271,7 @@ class TemplateConstraintsTest {
         return switch (t.at("/Resources/" + ref + "/Type").asText()) {
             case "AWS::DynamoDB::Table" -> TABLE_NAME_CHARS;
             case "AWS::SQS::Queue" -> QUEUE_URL_CHARS;
+            case "AWS::Cognito::UserPoolClient" -> COGNITO_CLIENT_ID_CHARS;
             default -> -1;
         };
     }

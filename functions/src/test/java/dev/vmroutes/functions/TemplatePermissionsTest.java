@@ -65,6 +65,7 @@ class TemplatePermissionsTest {
             entry("BatchDeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("BatchStopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("AuditFunction", Set.of(AUDIT_READ, IAM_PRINCIPALS)),
+            entry("DashboardFunction", Set.of()),
             entry("HealthSweepFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SAMPLES_WRITE)));
 
     static JsonNode template;

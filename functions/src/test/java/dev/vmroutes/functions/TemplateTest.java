@@ -41,6 +41,7 @@ class TemplateTest {
             entry("BatchDeployFunction", "batch-deploy.json"),
             entry("BatchStopFunction", "batch-stop.json"),
             entry("AuditFunction", "audit.json"),
+            entry("DashboardFunction", "dashboard.json"),
             entry("HealthSweepFunction", "sweep.json"));
 
     static JsonNode template;
