@@ -18,6 +18,8 @@ export function bytes(n) {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
+const checks = (n) => `${n} check${n === 1 ? '' : 's'}`;
+
 export function healthBands(history) {
   const from = Date.parse(history.from);
   const span = Math.max(1, Date.parse(history.to) - from);
@@ -25,7 +27,7 @@ export function healthBands(history) {
   const up = history.bands.filter((b) => b.outcome === 'up').length;
   const chart = svg('svg', {
     class: 'health-bands', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: WIDTH, height: HEIGHT, role: 'img',
-    'aria-label': `Health over the last ${DAYS} days: ${up} up and ${history.bands.length - up} down bands from ${history.samples} checks`,
+    'aria-label': `Health over the last ${DAYS} days: ${up} up and ${history.bands.length - up} down bands from ${checks(history.samples)}`,
   }, svg('rect', { class: 'band-none', x: 0, y: 0, width: WIDTH, height: HEIGHT }));
   for (const band of history.bands) {
     const left = x(band.from);
@@ -33,14 +35,14 @@ export function healthBands(history) {
     const width = Math.max(1, x(band.to) - left);
     chart.append(svg('rect', { class: `band band-${band.outcome === 'up' ? 'up' : 'down'}`, x: left.toFixed(1), y: 0,
       width: width.toFixed(1), height: HEIGHT },
-    svg('title', {}, `${band.outcome} from ${when(band.from)} to ${when(band.to)}, ${band.samples} checks`
+    svg('title', {}, `${band.outcome} from ${when(band.from)} to ${when(band.to)}, ${checks(band.samples)}`
       + `${band.status_code ? `, last HTTP ${band.status_code}` : ''}`)));
   }
   return el('figure', { class: 'chart', id: 'health-history' }, chart,
     el('ul', { class: 'legend' }, ['up', 'down', 'none'].map((o) => el('li', {}, el('span', { class: `swatch band-${o}` }),
       o === 'none' ? 'not checked' : o))),
     el('figcaption', {}, history.bands.length === 0 ? `Not checked in the last ${DAYS} days`
-      : `Health over the last ${DAYS} days, ${history.samples} checks (${when(history.from)} to ${when(history.to)})`));
+      : `Health over the last ${DAYS} days, ${checks(history.samples)} (${when(history.from)} to ${when(history.to)})`));
 }
 
 function statsText(stats) {
