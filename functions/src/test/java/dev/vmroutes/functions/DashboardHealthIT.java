@@ -87,7 +87,11 @@ class DashboardHealthIT {
                 .until(d -> !d.findElements(By.cssSelector("#health-history svg.health-bands rect.band-up")).isEmpty());
         assertThat(browser.findElements(By.cssSelector("#health-history rect.band-down"))).hasSize(1);
         assertThat(browser.findElement(By.cssSelector("#health-history svg")).getDomAttribute("aria-label"))
-                .contains("2 up and 1 down bands from " + (earlier.size() + 2) + " checks");
+                .matches(label -> {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("2 up and 1 down bands from (\\d+) checks").matcher(label);
+                    // At least these: a sweep from another process over the same engine and table may add its own.
+                    return m.find() && Integer.parseInt(m.group(1)) >= earlier.size() + 2;
+                });
         String cpu = waiting(30).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#stats dd[data-stat='cpu']"))).getText();
         assertThat(cpu).matches("\\d+\\.\\d %");
         assertThat(browser.findElement(By.cssSelector("#stats dd[data-stat='memory']")).getText()).matches("[\\d.]+ [KMG]?i?B of 256\\.0 MiB \\([\\d.]+ %\\)");
