@@ -1,6 +1,7 @@
 import { api, paths } from './api.js';
 import { action, duration, el, needsScope, notify, portsText, shortSha, table, when } from './dom.js';
 import { phaseChart, phaseMs } from './chart.js';
+import { healthPanel } from './health.js';
 import { logsPanel } from './logs.js';
 import { poll } from './poll.js';
 
@@ -12,11 +13,13 @@ export function agentView(root, agentName) {
   const rollback = el('div', { id: 'rollback' });
   const history = el('div', { id: 'history' });
   const logs = el('div', { id: 'logs-panel' });
+  const health = healthPanel(agentName, (e) => notify(e.message));
   let logsOf = null;
   let candidatesKey = null;
 
   root.append(el('h2', {}, `Agent ${agentName}`),
     el('section', { 'aria-labelledby': 'containers-title' }, el('h3', { id: 'containers-title' }, 'Containers'), containers),
+    health.node,
     logs,
     el('section', { 'aria-labelledby': 'rollback-title' }, el('h3', { id: 'rollback-title' }, 'Roll back'), rollback),
     el('section', { 'aria-labelledby': 'history-title' }, el('h3', { id: 'history-title' }, 'History'), history));
@@ -47,7 +50,7 @@ export function agentView(root, agentName) {
             action('Logs', async () => showLogs(c.container_name)),
             c.status === 'running' ? needsScope(action('Stop', () => stop(c.container_name, false), { 'data-action': 'stop' }), 'vm:stop') : null,
             needsScope(action('Remove', () => stop(c.container_name, true), { 'data-action': 'remove' }), 'vm:stop'))))),
-      redeploy);
+      redeploy || '');
   }
 
   function renderRollback(deployments) {
@@ -88,6 +91,7 @@ export function agentView(root, agentName) {
     renderRollback(deployments);
     renderHistory(deployments);
     const running = mine.find((c) => c.status === 'running') || mine[0];
+    health.follow(running ? running.container_name : null);
     if (!logsOf || !mine.some((c) => c.container_name === logsOf.name)) showLogs(running ? running.container_name : null);
   }, 5000, (e) => notify(e.message));
 

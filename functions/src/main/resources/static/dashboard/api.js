@@ -68,5 +68,7 @@ export const paths = {
   deployments: (agent, limit) => `/api/v1/vm/deployments?agent_name=${encodeURIComponent(agent)}&limit=${limit}`,
   deployment: (id) => `/api/v1/vm/deployments/${encodeURIComponent(id)}`,
   buildLog: (id, offset) => `/api/v1/vm/deployments/${encodeURIComponent(id)}/log?offset=${offset}`,
+  stats: (container) => `/api/v1/vm/stats/${encodeURIComponent(container)}`,
+  healthHistory: (agent, days) => `/api/v1/vm/health-history/${encodeURIComponent(agent)}?days=${days}`,
   logs: (container, query) => `/api/v1/vm/logs/${encodeURIComponent(container)}?${query}`,
 };

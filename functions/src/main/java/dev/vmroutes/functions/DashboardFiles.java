@@ -24,7 +24,7 @@ public class DashboardFiles extends OncePerRequestFilter {
 
     public static final Set<String> PATHS = Set.of("/", "/index.html",
             "/dashboard/app.css", "/dashboard/main.js", "/dashboard/api.js", "/dashboard/dom.js", "/dashboard/poll.js",
-            "/dashboard/agents.js", "/dashboard/agent.js", "/dashboard/logs.js", "/dashboard/chart.js",
+            "/dashboard/agents.js", "/dashboard/agent.js", "/dashboard/health.js", "/dashboard/logs.js", "/dashboard/chart.js",
             "/dashboard/deploy.js", "/dashboard/deployment.js", "/dashboard/audit.js", "/dashboard/oidc.js");
 
     /** The issuer and public client the page signs in with, answered by {@link DashboardConfig}. */
@@ -36,9 +36,13 @@ public class DashboardFiles extends OncePerRequestFilter {
         this.contentSecurityPolicy = contentSecurityPolicy(DashboardConfig.of(environment).issuer());
     }
 
-    /** The page may also call the issuer (its discovery document and token endpoint) when it signs in through one. */
-    public static String contentSecurityPolicy(String issuer) {
-        String connect = issuer == null ? "'self'" : "'self' " + origin(issuer);
+    /**
+     * The page may also call the issuer (its discovery document) and where its tokens are made (on
+     * Cognito, the hosted sign-in domain) when it signs in through one; blank or null ones are left out.
+     */
+    public static String contentSecurityPolicy(String... signIn) {
+        StringBuilder connect = new StringBuilder("'self'");
+        for (String url : signIn) if (url != null && !url.isBlank()) connect.append(' ').append(origin(url));
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src " + connect
                 + "; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     }

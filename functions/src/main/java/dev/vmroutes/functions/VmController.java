@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vmroutes.api.AuditRequest;
 import dev.vmroutes.api.BatchRequests;
 import dev.vmroutes.api.DeploymentsRequest;
+import dev.vmroutes.api.HealthHistoryRequest;
 import dev.vmroutes.api.HealthRequest;
 import dev.vmroutes.api.LogsRequest;
 import dev.vmroutes.api.RollbackRequest;
@@ -156,6 +157,29 @@ public class VmController {
         caller.requireContainer(containerName);
         VmRoutes vm = routes.get();
         return vm.withinDeadline(() -> vm.agents().health().check(request));
+    }
+
+    /** One sample of the engine's stats for the container: CPU, memory and processes. */
+    @GetMapping("/stats/{container_name}")
+    public Results.Stats stats(@PathVariable("container_name") String containerName, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
+        ContainerNames.check(containerName);
+        caller.requireContainer(containerName);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().stats().read(containerName));
+    }
+
+    /** The agent's health over the last days as up and down bands, oldest first. */
+    @GetMapping("/health-history/{agent_name}")
+    public Results.HealthHistory healthHistory(@PathVariable("agent_name") String agentName,
+                                               @RequestParam(name = "days", required = false) String days,
+                                               @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
+        String agent = DeploymentsRequest.agentName(agentName);
+        int span = HealthHistoryRequest.days(days);
+        caller.requireAgent(agent);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> vm.agents().healthHistory().history(agent, span));
     }
 
     @GetMapping("/deployments/{deployment_id}")

@@ -138,6 +138,7 @@ class DashboardBrowserIT {
         open("#/agent/" + agent);
         waiting(60).until(ExpectedConditions.textToBePresentInElementLocated(By.id("logs"), "hello from v2"));
         waiting(30).until(d -> d.findElements(By.cssSelector("#history svg.phase-chart g.bar")).size() == 2);
+        waiting(30).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#stats dd[data-stat='memory']")));
         screenshot("agent");
         Select picker = new Select(waiting(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("rollback-to"))));
         assertThat(picker.getOptions()).hasSize(2);

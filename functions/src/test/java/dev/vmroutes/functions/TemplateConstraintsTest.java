@@ -74,6 +74,11 @@ class TemplateConstraintsTest {
      */
     static final int QUEUE_URL_CHARS = "https://sqs.".length() + 25 + ".amazonaws.com.cn/".length() + 12 + 1 + 80;
 
+    /** A user pool client's id: at most 128 characters (the Cognito API's ClientId). */
+    static final int COGNITO_CLIENT_ID_CHARS = 128;
+    /** A user pool's issuer: https://cognito-idp.&lt;region&gt;.amazonaws.com[.cn]/&lt;pool id, at most 55&gt;. */
+    static final int COGNITO_ISSUER_CHARS = "https://cognito-idp.".length() + 25 + ".amazonaws.com.cn/".length() + 55;
+
     static JsonNode template;
 
     @BeforeAll
@@ -245,6 +250,15 @@ class TemplateConstraintsTest {
     /** The most characters a variable's value can have when deployed, or -1 when the template does not bound it. */
     static int largestValue(JsonNode t, JsonNode value) {
         if (value.isValueNode()) return value.asText().getBytes(StandardCharsets.UTF_8).length;
+        if (value.has("Fn::If")) {
+            int either = Math.min(largestValue(t, value.at("/Fn::If/1")), largestValue(t, value.at("/Fn::If/2")));
+            return either < 0 ? -1 : Math.max(largestValue(t, value.at("/Fn::If/1")), largestValue(t, value.at("/Fn::If/2")));
+        }
+        if (value.at("/Fn::GetAtt/1").asText().equals("ProviderURL")
+                && t.at("/Resources/" + value.at("/Fn::GetAtt/0").asText() + "/Type").asText().equals("AWS::Cognito::UserPool")) {
+            return COGNITO_ISSUER_CHARS;
+        }
+        if (value.path("Fn::Sub").isTextual()) return largestSub(t, value.get("Fn::Sub").asText());
         if (!value.has("Ref")) return -1;
         String ref = value.get("Ref").asText();
         JsonNode parameter = t.at("/Parameters/" + ref);
@@ -258,8 +272,28 @@ class TemplateConstraintsTest {
         return switch (t.at("/Resources/" + ref + "/Type").asText()) {
             case "AWS::DynamoDB::Table" -> TABLE_NAME_CHARS;
             case "AWS::SQS::Queue" -> QUEUE_URL_CHARS;
+            case "AWS::Cognito::UserPoolClient" -> COGNITO_CLIENT_ID_CHARS;
             default -> -1;
         };
+    }
+
+    /** A region's code at its longest (ap-southeast-5, us-gov-west-1...), with room to spare. */
+    static final int REGION_CHARS = 20;
+
+    /** A {@code Fn::Sub} text with each {@code ${Name}} at its longest; -1 when one has no bound. */
+    static int largestSub(JsonNode t, String text) {
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(text);
+        int total = 0;
+        int last = 0;
+        while (names.find()) {
+            total += text.substring(last, names.start()).getBytes(StandardCharsets.UTF_8).length;
+            int part = names.group(1).equals("AWS::Region") ? REGION_CHARS
+                    : largestValue(t, JSON.createObjectNode().put("Ref", names.group(1)));
+            if (part < 0) return -1;
+            total += part;
+            last = names.end();
+        }
+        return total + text.substring(last).getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The queues a function sends deploy jobs to (its VM_DEPLOY_QUEUE_URL), and the dead-letter queues behind them. */

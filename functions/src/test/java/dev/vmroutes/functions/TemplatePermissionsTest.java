@@ -42,6 +42,8 @@ class TemplatePermissionsTest {
     static final String TAKE_DEAD_LETTERS = "SQS event(DeployDeadLetterQueue)";
     static final String AUDIT_READ = "DynamoDBReadPolicy(AuditTable)";
     static final String AUDIT_WRITE = "Allow dynamodb:PutItem on AuditTable";
+    static final String SAMPLES_WRITE = "Allow dynamodb:BatchWriteItem on HealthSamplesTable";
+    static final String SAMPLES_READ = "DynamoDBReadPolicy(HealthSamplesTable)";
     static final String IAM_PRINCIPALS = "if UseIamPrincipalsSecret: managed IamPrincipalsSecretPolicy";
 
     static final Map<String, Set<String>> EXPECTED = Map.ofEntries(
@@ -51,8 +53,10 @@ class TemplatePermissionsTest {
             entry("ListFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
             entry("OpenApiFunction", Set.of(IAM_PRINCIPALS)),
             entry("StopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
-            entry("HealthFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
+            entry("HealthFunction", Set.of(RECORDS_READ, ENGINE_SECRET, SAMPLES_WRITE, IAM_PRINCIPALS)),
+            entry("HealthHistoryFunction", Set.of(SAMPLES_READ, IAM_PRINCIPALS)),
             entry("LogsFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
+            entry("StatsFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
             entry("DeploymentFunction", Set.of(RECORDS_READ, IAM_PRINCIPALS)),
             entry("DeploymentCancelFunction", Set.of(RECORDS_CRUD, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("DeploymentLogFunction", Set.of(RECORDS_READ, BUILD_LOGS_READ, IAM_PRINCIPALS)),
@@ -62,7 +66,8 @@ class TemplatePermissionsTest {
             entry("BatchStopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("AuditFunction", Set.of(AUDIT_READ, IAM_PRINCIPALS)),
             entry("CallerFunction", Set.of(IAM_PRINCIPALS)),
-            entry("HealthSweepFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET)));
+            entry("DashboardFunction", Set.of()),
+            entry("HealthSweepFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SAMPLES_WRITE)));
 
     static JsonNode template;
 
@@ -129,7 +134,7 @@ class TemplatePermissionsTest {
         Map<String, Set<String>> grants = grants(template);
         assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(ENGINE_SECRET)).map(Map.Entry::getKey))
                 .containsExactlyInAnyOrder("DeployFunction", "DeployWorkerFunction", "DeployDeadLetterFunction", "ListFunction",
-                        "StopFunction", "HealthFunction", "LogsFunction", "RollbackFunction", "BatchDeployFunction",
+                        "StopFunction", "HealthFunction", "LogsFunction", "StatsFunction", "RollbackFunction", "BatchDeployFunction",
                         "BatchStopFunction", "HealthSweepFunction");
         assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(AGENT_SECRETS)).map(Map.Entry::getKey))
                 .containsExactly("DeployWorkerFunction");

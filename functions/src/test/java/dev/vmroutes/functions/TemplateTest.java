@@ -30,7 +30,9 @@ class TemplateTest {
             entry("OpenApiFunction", "openapi.json"),
             entry("StopFunction", "stop.json"),
             entry("HealthFunction", "health.json"),
+            entry("HealthHistoryFunction", "health-history.json"),
             entry("LogsFunction", "logs.json"),
+            entry("StatsFunction", "stats.json"),
             entry("DeploymentFunction", "deployment.json"),
             entry("DeploymentCancelFunction", "deployment-cancel.json"),
             entry("DeploymentLogFunction", "deployment-log.json"),
@@ -40,6 +42,7 @@ class TemplateTest {
             entry("BatchStopFunction", "batch-stop.json"),
             entry("AuditFunction", "audit.json"),
             entry("CallerFunction", "caller.json"),
+            entry("DashboardFunction", "dashboard.json"),
             entry("HealthSweepFunction", "sweep.json"));
 
     static JsonNode template;
@@ -160,6 +163,23 @@ class TemplateTest {
         assertThat(table.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
         assertThat(table.at("/TimeToLiveSpecification/Enabled").asBoolean()).isTrue();
         assertThat(template.at("/Globals/Function/Environment/Variables/VM_AUDIT_TABLE_NAME/Ref").asText()).isEqualTo("AuditTable");
+    }
+
+    @Test
+    void healthSamplesTable_isKeyedByAgentThenTime_expiresItems_andIsNamedOnlyToTheFunctionsThatUseIt() {
+        JsonNode table = resources.at("/HealthSamplesTable/Properties");
+        assertThat(table.get("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+        assertThat(table.get("KeySchema")).isEqualTo(JSON.valueToTree(List.of(Map.of("AttributeName", "agent_name", "KeyType", "HASH"),
+                Map.of("AttributeName", "sample", "KeyType", "RANGE"))));
+        assertThat(table.has("GlobalSecondaryIndexes")).isFalse();
+        assertThat(table.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo("expires_at");
+        assertThat(table.at("/TimeToLiveSpecification/Enabled").asBoolean()).isTrue();
+        assertThat(template.at("/Globals/Function/Environment/Variables/VM_HEALTH_TABLE_NAME").isMissingNode()).isTrue();
+        List<String> named = new ArrayList<>();
+        functions(template).forEach((name, f) -> {
+            if (f.at("/Environment/Variables/VM_HEALTH_TABLE_NAME/Ref").asText().equals("HealthSamplesTable")) named.add(name);
+        });
+        assertThat(named).containsExactlyInAnyOrder("HealthFunction", "HealthHistoryFunction", "HealthSweepFunction");
     }
 
     @Test

@@ -6,6 +6,9 @@ import dev.vmroutes.api.Redactor;
 import dev.vmroutes.api.Results;
 import dev.vmroutes.metrics.Metrics;
 import dev.vmroutes.docker.AgentContainers;
+import dev.vmroutes.docker.Labels;
+import dev.vmroutes.health.HealthSample;
+import dev.vmroutes.health.HealthSamples;
 import dev.vmroutes.docker.PublishedPorts;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.Deployment;
@@ -31,11 +34,11 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Probes every managed container ({@code concurrency} at a time), records every outcome in one
- * batched write, marks records whose container vanished as lost, counts containers with no
+ * batched write, keeps each as a health sample of its agent, marks records whose container vanished as lost, counts containers with no
  * record, and writes the counts as one CloudWatch Embedded Metric Format line.
  */
 public record HealthSweep(ManagedAgents managed, DeploymentRecords records, HttpProbe probe, String publishAddress,
-                          int concurrency, Duration buildTimeout, Clock clock, Metrics metrics) {
+                          int concurrency, Duration buildTimeout, Clock clock, Metrics metrics, HealthSamples samples) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthSweep.class);
     /** Deployments with no container of their own to look for: it is gone, or there never was one. */
@@ -52,6 +55,7 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
         Map<String, Integer> outcomes = new ConcurrentHashMap<>();
         Set<String> seen = new HashSet<>();
         List<Probe> probes = new ArrayList<>();
+        List<HealthSample> checked = java.util.Collections.synchronizedList(new ArrayList<>());
         int unrecorded = 0;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Semaphore inFlight = new Semaphore(concurrency);
@@ -67,8 +71,13 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
                 tasks.add(pool.submit(() -> {
                     inFlight.acquireUninterruptibly();
                     try {
-                        String outcome = outcome(c);
+                        Checked check = outcome(c);
+                        String outcome = check.outcome();
                         outcomes.merge(outcome, 1, Integer::sum);
+                        String agent = c.getLabels() == null ? null : c.getLabels().get(Labels.AGENT);
+                        if (agent != null) {
+                            checked.add(new HealthSample(agent, name, clock.instant(), "healthy".equals(outcome), check.statusCode()));
+                        }
                         return record == null ? null : new Probe(record.id(), outcome, c.getState(), clock.instant());
                     } finally {
                         inFlight.release();
@@ -86,6 +95,7 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
             }
         }
         records.recordProbes(probes);
+        keep(checked);
         int lost = markLost(snapshot.records().values(), seen);
         long durationMs = (System.nanoTime() - start) / 1_000_000;
         var summary = new Results.SweepSummary(snapshot.containers().size(), new TreeMap<>(outcomes), lost, unrecorded, abandoned,
@@ -110,18 +120,30 @@ public record HealthSweep(ManagedAgents managed, DeploymentRecords records, Http
         return lost;
     }
 
-    private String outcome(Container c) {
-        if (!"running".equals(c.getState())) return "not_running";
+    /** A sample that cannot be kept costs the history its points, never the sweep. */
+    private void keep(List<HealthSample> checked) {
+        try {
+            samples.record(checked);
+        } catch (RuntimeException e) {
+            LOG.warn("could not keep {} health samples: {}", checked.size(), Redactor.describe(e));
+        }
+    }
+
+    private record Checked(String outcome, Integer statusCode) {
+    }
+
+    private Checked outcome(Container c) {
+        if (!"running".equals(c.getState())) return new Checked("not_running", null);
         String status = c.getStatus() == null ? "" : c.getStatus();
         String dockerHealth = status.contains("(unhealthy)") ? "unhealthy"
                 : status.contains("(health: starting)") ? "starting"
                 : status.contains("(healthy)") ? "healthy" : "none";
         Integer hostPort = PublishedPorts.agentPort(c);
-        if (hostPort == null) return "unhealthy";
+        if (hostPort == null) return new Checked("unhealthy", null);
         HttpProbe.ProbeResult r = probe.get(publishAddress, hostPort, HealthRequest.DEFAULT_PATH);
-        if (r.ok() && !"unhealthy".equals(dockerHealth)) return "healthy";
+        if (r.ok() && !"unhealthy".equals(dockerHealth)) return new Checked("healthy", r.statusCode());
         // Still in its start period and not answering yet; an HTTP answer, even an error, is a verdict.
-        if (r.statusCode() == null && "starting".equals(dockerHealth)) return "starting";
-        return "unhealthy";
+        if (r.statusCode() == null && "starting".equals(dockerHealth)) return new Checked("starting", null);
+        return new Checked("unhealthy", r.statusCode());
     }
 }

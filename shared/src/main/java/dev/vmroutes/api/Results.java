@@ -66,6 +66,38 @@ public final class Results {
     public record Probe(Integer statusCode, Object response, String error, String url) {
     }
 
+    /**
+     * One sample of a running container's resource use; the figures are absent when it is not running.
+     *
+     * @param cpuPercent 100 is one core fully busy, as {@code docker stats} shows it
+     * @param memoryBytes in use, without the reclaimable page cache
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Stats(String containerName, String containerStatus, Instant at, Double cpuPercent, Long memoryBytes,
+            Long memoryLimitBytes, Long pids) {
+    }
+
+    /**
+     * An agent's health over a time, oldest band first: each band a run of checks with the same outcome.
+     *
+     * @param samples how many checks the bands were merged from
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record HealthHistory(String agentName, Instant from, Instant to, int samples, List<HealthBand> bands) {
+    }
+
+    /**
+     * Checks with one outcome ({@code up} or {@code down}) from {@code from} until {@code to}: the next
+     * check's time when it followed soon enough to say so, else the band's last check.
+     *
+     * @param statusCode the HTTP status of the band's last check, absent when it had no answer
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record HealthBand(String outcome, Instant from, Instant to, int samples, Integer statusCode) {
+    }
+
     /** What a sweep found: containers checked and their outcomes, records lost, containers without a record, and deployments it ended as abandoned. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded, int abandoned,

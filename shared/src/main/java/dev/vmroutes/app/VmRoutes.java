@@ -25,6 +25,9 @@ import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.DockerClients;
 import dev.vmroutes.docker.DockerSettings;
 import dev.vmroutes.docker.Images;
+import dev.vmroutes.health.DynamoHealthSamples;
+import dev.vmroutes.health.EmbeddedHealthSamples;
+import dev.vmroutes.health.HealthSamples;
 import dev.vmroutes.git.RepoCloner;
 import dev.vmroutes.probe.HttpProbe;
 import dev.vmroutes.store.BuildLogs;
@@ -72,10 +75,12 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         DeploymentStore store;
         BuildLogs buildLogs;
         AuditTrail audit;
+        HealthSamples healthSamples;
         try {
             store = store(config);
             buildLogs = buildLogs(config, store);
             audit = audit(config, store);
+            healthSamples = healthSamples(config, store);
         } catch (RuntimeException e) {
             closeQuietly(docker);
             closeQuietly(buildDocker);
@@ -99,7 +104,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
                         config.engine().pipIndexUrl(), config.engine().bounds()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(config.engine().buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
                 lock, metricLines, clock);
-        AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, config.sweepConcurrency(),
+        AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, healthSamples, config.sweepConcurrency(),
                 config.engine().buildTimeout(), clock, metricLines);
         DeployPipeline deploy = new DeployPipeline(stages);
         DeployJobs jobs = new DeployJobs(deploy, parser, records, lock, containers, deploys.workerDeadline(), clock,
@@ -133,6 +138,14 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         DynamoAuditTrail audit = new DynamoAuditTrail(((DynamoDeploymentStore) store).dynamo(), config.auditTable(), retention);
         if (!config.onLambda()) audit.createTableIfMissing();
         return audit;
+    }
+
+    /** Beside the records, kept 8 days: the embedded store's own file, or the health table (created outside Lambda). */
+    private static HealthSamples healthSamples(VmConfig config, DeploymentStore store) {
+        if (config.tableName() == null) return new EmbeddedHealthSamples(config.dataDir().resolve("health.mv.db"));
+        DynamoHealthSamples samples = new DynamoHealthSamples(((DynamoDeploymentStore) store).dynamo(), config.healthTable());
+        if (!config.onLambda()) samples.createTableIfMissing();
+        return samples;
     }
 
     /** The embedded store without a table name; else DynamoDB, creating the table when missing outside Lambda (there the template owns it). */
@@ -205,6 +218,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         if (store instanceof AutoCloseable closeable) closeQuietly(closeable);
         if (agents.deployments().buildLogs() instanceof AutoCloseable closeable) closeQuietly(closeable);
         if (audit instanceof AutoCloseable closeable) closeQuietly(closeable);
+        if (agents.healthHistory().samples() instanceof AutoCloseable closeable) closeQuietly(closeable);
     }
 
     private static <T> Supplier<T> memoized(Supplier<T> make) {

@@ -25,8 +25,14 @@ public enum Scope {
         return text;
     }
 
+    /** The scope {@code text} names: {@code vm:read}, or as a Cognito resource server spells it, {@code vm/read}. */
     public static Optional<Scope> of(String text) {
-        return Arrays.stream(values()).filter(s -> s.text.equals(text)).findFirst();
+        return Arrays.stream(values()).filter(s -> s.text.equals(text) || s.cognitoText().equals(text)).findFirst();
+    }
+
+    /** As the template's Cognito resource server (identifier {@code vm}) names it: {@code vm/read}. */
+    public String cognitoText() {
+        return text.replace(':', '/');
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * @param auditTable    the DynamoDB table of the audit trail (by default the records' table's name with {@code -audit})
  * @param metricsPerAgent also publish each operation's metrics by agent (custom metrics for every agent, each billed)
  * @param tracing       X-Ray subsegments for a deploy's phases and calls: on Lambda with active tracing, locally with {@code VM_TRACING=xray}
+ * @param healthTable   the DynamoDB table of health samples (by default the records' table's name with {@code -health})
  */
 public record VmConfig(
         Engine engine,
@@ -55,7 +56,8 @@ public record VmConfig(
         String buildLogTable,
         String auditTable,
         boolean metricsPerAgent,
-        boolean tracing) {
+        boolean tracing,
+        String healthTable) {
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
@@ -159,7 +161,8 @@ public record VmConfig(
                 read.text("VM_LOG_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-logs"),
                 read.text("VM_AUDIT_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-audit"),
                 read.flag("VM_METRICS_PER_AGENT"),
-                "xray".equalsIgnoreCase(read.text("VM_TRACING", "")) || onLambda && read.text("AWS_XRAY_DAEMON_ADDRESS", null) != null);
+                "xray".equalsIgnoreCase(read.text("VM_TRACING", "")) || onLambda && read.text("AWS_XRAY_DAEMON_ADDRESS", null) != null,
+                read.text("VM_HEALTH_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-health"));
         String bindProblem = listenProblem(bind, authenticated, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
@@ -200,7 +203,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, authenticated, address,
-                requestDeadline, secretPrefix, deploys, buildLogTable, auditTable, metricsPerAgent, tracing);
+                requestDeadline, secretPrefix, deploys, buildLogTable, auditTable, metricsPerAgent, tracing, healthTable);
         String problem = listenProblem(address, authenticated, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;

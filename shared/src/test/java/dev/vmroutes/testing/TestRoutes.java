@@ -124,7 +124,7 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
             if (routes != null) routes.close();
             if (dynamo != null) {
                 dynamo.deleteTable(r -> r.tableName(table));
-                for (String beside : List.of("-logs", "-audit")) {
+                for (String beside : List.of("-logs", "-audit", "-health")) {
                     try {
                         dynamo.deleteTable(r -> r.tableName(table + beside));
                     } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException neverMade) {

@@ -67,6 +67,14 @@ class NamespacesIT {
         assertThat(status(invoke(new HealthFunction(), asTeamA(withPath(event("health.json"), "health", aName), all)))).isEqualTo(200);
         assertThat(status(invoke(new HealthFunction(), asTeamA(withPath(event("health.json"), "health", bName), all)))).isEqualTo(404);
         assertThat(status(invoke(new LogsFunction(), asTeamA(withPath(event("logs.json"), "logs", bName), all)))).isEqualTo(404);
+        assertThat(status(invoke(new StatsFunction(), asTeamA(withPath(event("stats.json"), "stats", aName), all)))).isEqualTo(200);
+        assertThat(status(invoke(new StatsFunction(), asTeamA(withPath(event("stats.json"), "stats", bName), all)))).isEqualTo(404);
+        ObjectNode otherHistory = asTeamA(withPath(event("health-history.json"), "health-history", "team-b-bot"), all);
+        ((ObjectNode) otherHistory.get("pathParameters")).put("agent_name", "team-b-bot");
+        assertThat(status(invoke(new HealthHistoryFunction(), otherHistory))).isEqualTo(404);
+        ObjectNode ownHistory = asTeamA(withPath(event("health-history.json"), "health-history", "team-a-bot"), all);
+        ((ObjectNode) ownHistory.get("pathParameters")).put("agent_name", "team-a-bot");
+        assertThat(status(invoke(new HealthHistoryFunction(), ownHistory))).isEqualTo(200);
         ObjectNode stop = asTeamA(event("stop.json"), all).put("body", JSON.createObjectNode().put("container_name", bName).toString());
         assertThat(status(invoke(new StopFunction(), stop))).isEqualTo(404);
         assertThat(env.docker.inspectContainerCmd(bName).exec().getState().getRunning()).as("team-b's agent still runs").isTrue();
