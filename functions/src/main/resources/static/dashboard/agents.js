@@ -3,7 +3,7 @@ import { el, needsScope, notify, portsText, shortSha, since, table, when } from 
 import { poll } from './poll.js';
 
 export function agentsView(root) {
-  const filter = el('input', { id: 'agents-filter', type: 'search', placeholder: 'name, status, commit…' });
+  const filter = el('input', { id: 'agents-filter', type: 'search', placeholder: 'name, status, image, commit…' });
   const body = el('div', { id: 'agents' }, el('p', {}, 'Loading…'));
   let agents = [];
   root.append(el('h2', {}, 'Agents'),
@@ -13,13 +13,13 @@ export function agentsView(root) {
 
   function render() {
     const words = filter.value.trim().toLowerCase();
-    const shown = agents.filter((a) => !words || [a.agent_name, a.container_name, a.status, a.commit_sha,
+    const shown = agents.filter((a) => !words || [a.agent_name, a.container_name, a.status, a.image, a.commit_sha,
       a.last_probe_outcome].join(' ').toLowerCase().includes(words));
     if (shown.length === 0) {
       body.replaceChildren(el('p', {}, agents.length ? 'No agent matches the filter.' : 'No agent runs yet.'));
       return;
     }
-    body.replaceChildren(table(['Agent', 'Container', 'Status', 'Health', 'Commit', 'Ports', 'Up'], shown.map((a) =>
+    body.replaceChildren(table(['Agent', 'Container', 'Status', 'Health', 'Image', 'Commit', 'Ports', 'Up'], shown.map((a) =>
       el('tr', { 'data-container': a.container_name },
         el('td', {}, a.agent_name ? el('a', { href: `#/agent/${encodeURIComponent(a.agent_name)}` }, a.agent_name) : ''),
         el('td', {}, a.container_name),
@@ -27,6 +27,7 @@ export function agentsView(root) {
         el('td', {}, a.last_probe_outcome
           ? el('span', { title: when(a.last_probe_at) }, `${a.last_probe_outcome}, ${since(a.last_probe_at)} ago`)
           : 'not probed yet'),
+        el('td', { class: 'mono' }, a.image || ''),
         el('td', { class: 'mono' }, shortSha(a.commit_sha)),
         el('td', {}, portsText(a.ports)),
         el('td', {}, a.status === 'running' ? since(a.created) : '')))));

@@ -28,7 +28,7 @@ public record ListAgents(ManagedAgents managed) {
                     d == null ? null : d.commitSha(),
                     d == null ? null : d.lastProbeOutcome(),
                     d == null || d.lastProbeAt() == null ? null : d.lastProbeAt().toString(),
-                    AgentContainers.volumes(c), AgentContainers.network(c)));
+                    AgentContainers.volumes(c), AgentContainers.network(c), c.getImage()));
         }
         rows.sort(Comparator.comparing(Results.Listed::containerName));
         return rows;

@@ -47,7 +47,7 @@ public final class Results {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Listed(String containerId, String containerName, String status, String created, Map<String, Integer> ports,
             String agentName, String deploymentId, String commitSha, String lastProbeOutcome, String lastProbeAt,
-            Map<String, String> volumes, String network) {
+            Map<String, String> volumes, String network, String image) {
     }
 
     /** @param volumesRemoved with {@code remove_volumes}: the agent's volumes deleted */
