@@ -42,7 +42,9 @@ public class DashboardFiles extends OncePerRequestFilter {
      */
     public static String contentSecurityPolicy(String... signIn) {
         StringBuilder connect = new StringBuilder("'self'");
-        for (String url : signIn) if (url != null && !url.isBlank()) connect.append(' ').append(origin(url));
+        if (signIn != null) {
+            for (String url : signIn) if (url != null && !url.isBlank()) connect.append(' ').append(origin(url));
+        }
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src " + connect
                 + "; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     }
