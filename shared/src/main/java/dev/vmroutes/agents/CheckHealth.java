@@ -19,7 +19,7 @@ import java.util.List;
  * A managed container's state, its HEALTHCHECK verdict, and one HTTP probe of its published port;
  * each check is kept as a health sample of its agent.
  */
-public record CheckHealth(AgentContainers containers, HttpProbe probe, HealthSamples samples, Clock clock) {
+public record CheckHealth(AgentContainers containers, HttpProbe probe, HealthSamples samples, Clock clock) implements AgentOperations.HealthChecker {
 
     public Results.Health check(HealthRequest request) {
         InspectContainerResponse container = containers.findManaged(request.containerName());

@@ -38,17 +38,14 @@ import java.util.concurrent.Semaphore;
  * record, and writes the counts as one CloudWatch Embedded Metric Format line.
  */
 public record HealthSweep(ManagedAgents managed, DeploymentRecords records, HttpProbe probe, String publishAddress,
-                          int concurrency, Duration buildTimeout, Clock clock, Metrics metrics, HealthSamples samples) {
+                          int concurrency, Duration buildTimeout, Clock clock, Metrics metrics, HealthSamples samples) implements AgentOperations.Sweeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthSweep.class);
     /** Deployments with no container of their own to look for: it is gone, or there never was one. */
     private static final Set<String> GONE_STATUSES = Set.of("removed", "replaced", "failed", "lost", "cancelled", "unchanged");
 
-    public Results.SweepSummary sweep() {
-        return sweep(0);
-    }
-
     /** @param abandoned how many deployments under way were ended as abandoned before this sweep (see the deploy jobs) */
+    @Override
     public Results.SweepSummary sweep(int abandoned) {
         long start = System.nanoTime();
         ManagedAgents.Snapshot snapshot = managed.read();

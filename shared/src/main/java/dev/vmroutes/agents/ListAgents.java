@@ -13,7 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Every managed container, running or not, from one engine call, joined with its record. */
-public record ListAgents(ManagedAgents managed) {
+public record ListAgents(ManagedAgents managed) implements AgentOperations.Lister {
 
     public List<Results.Listed> list() {
         ManagedAgents.Snapshot snapshot = managed.read();

@@ -6,7 +6,7 @@ import dev.vmroutes.docker.AgentContainers;
 import dev.vmroutes.docker.ContainerLogs;
 
 /** A managed container's output, running or exited: the crash case is what it is for. */
-public record ReadLogs(AgentContainers containers, ContainerLogs logs) {
+public record ReadLogs(AgentContainers containers, ContainerLogs logs) implements AgentOperations.LogReader {
 
     public Results.Logs read(LogsRequest request) {
         var container = containers.findManaged(request.containerName());

@@ -8,7 +8,7 @@ import dev.vmroutes.docker.ContainerStats;
 import java.time.Clock;
 
 /** One sample of a managed container's CPU, memory and processes; a container that is not running has none to give. */
-public record ReadStats(AgentContainers containers, ContainerStats stats, Clock clock) {
+public record ReadStats(AgentContainers containers, ContainerStats stats, Clock clock) implements AgentOperations.StatsReader {
 
     public Results.Stats read(String containerName) {
         InspectContainerResponse container = containers.findManaged(containerName);

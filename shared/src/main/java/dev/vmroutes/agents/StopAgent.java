@@ -21,7 +21,7 @@ import java.util.List;
 
 /** Stops a managed container, removes it unless asked not to, and records that. */
 public record StopAgent(AgentContainers containers, AgentVolumes volumes, AgentNetworks networks, DeploymentRecords records,
-                        Clock clock, Metrics metrics) {
+                        Clock clock, Metrics metrics) implements AgentOperations.Stopper {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopAgent.class);
 

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param volumes         the agent's volumes by short name and container path; null: those of its latest deployment
  * @param network         the managed network to join (with the agent's name as its DNS alias); null: none shared
  * @param runAsRoot       run the agent as root instead of the unprivileged user agents get by default
+ * @param replicas        how many tasks of the agent a Swarm runs (1 on a single engine)
  */
 public record DeployRequest(
         RepoUrl repoUrl,
@@ -38,7 +39,8 @@ public record DeployRequest(
         boolean force,
         Map<String, String> volumes,
         String network,
-        boolean runAsRoot) {
+        boolean runAsRoot,
+        int replicas) {
 
     public DeployRequest {
         startupCmd = List.copyOf(startupCmd);
@@ -57,7 +59,7 @@ public record DeployRequest(
     /** This request with the referenced secrets read: the token and the key in memory, the references dropped. */
     public DeployRequest withSecrets(String token, String key) {
         return new DeployRequest(repoUrl, branch, agentName, token, sshKeyPath, key, null, null,
-                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network, runAsRoot);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network, runAsRoot, replicas);
     }
 
     @Override

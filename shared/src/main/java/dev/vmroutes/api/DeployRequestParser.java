@@ -21,7 +21,13 @@ import java.util.regex.Pattern;
  * @param sshKeyDir the only directory {@code ssh_key_path} may point into; null refuses the field
  * @param ceiling   the most a container may get; requests may ask for less
  */
-public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling, SecretReferences secretReferences) {
+public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling, SecretReferences secretReferences,
+                                  int maxReplicas) {
+
+    /** A parser for a single engine, where an agent runs one container. */
+    public DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, ContainerLimits ceiling, SecretReferences secretReferences) {
+        this(repoUrlPolicy, sshKeyDir, ceiling, secretReferences, 1);
+    }
 
     public static final Pattern AGENT_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$");
     private static final Pattern PYTHON_VERSION = Pattern.compile("^[0-9]{1,2}\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-[a-z0-9]+){0,3}$");
@@ -29,7 +35,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
     private static final Pattern SECRET_ID = Pattern.compile("^[A-Za-z0-9/_+=.@:-]{1,2048}$");
     private static final Set<String> FIELDS = Set.of("repo_url", "branch", "agent_name", "auth_token", "ssh_key_path",
             "auth_token_secret", "ssh_key_secret", "python_version", "expose_port", "startup_cmd", "environment",
-            "memory_mb", "cpus", "pids_limit", "replace", "force", "volumes", "network", "run_as_root");
+            "memory_mb", "cpus", "pids_limit", "replace", "force", "volumes", "network", "run_as_root", "replicas");
 
     public DeployRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) throw VmException.invalid("body", "must be a JSON object");
@@ -69,6 +75,12 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
             throw VmException.invalid("network", "must match " + AGENT_NAME.pattern());
         }
 
+        JsonNode asked = body.get("replicas");
+        if (maxReplicas <= 1 && asked != null && asked.isIntegralNumber() && asked.longValue() > 1) {
+            throw VmException.invalid("replicas", "more than 1 needs a Swarm (VM_ENGINE_MODE=swarm)");
+        }
+        int replicas = (int) wholeNumber(body, "replicas", 1, Math.max(1, maxReplicas), 1);
+
         RepoUrl repoUrl = repoUrlPolicy.check(requiredString(body, "repo_url"));
         if (authToken != null && repoUrl.ssh()) throw VmException.invalid("auth_token", "is for https:// repositories; use ssh_key_path");
         if (tokenSecret != null && repoUrl.ssh()) throw VmException.invalid("auth_token_secret", "is for https:// repositories; use ssh_key_secret");
@@ -79,7 +91,7 @@ public record DeployRequestParser(RepoUrlPolicy repoUrlPolicy, Path sshKeyDir, C
             sshKeyPath = sshKeyPath(keyPathText);
         }
         return new DeployRequest(repoUrl, branch, agentName, authToken, sshKeyPath, null, tokenSecret, keySecret,
-                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network, runAsRoot);
+                pythonVersion, exposePort, startupCmd, environment, limits, replace, force, volumes, network, runAsRoot, replicas);
     }
 
     private String secretId(JsonNode body, String field) {

@@ -20,13 +20,53 @@ public final class Results {
      * @param unchanged true when the same commit and settings were running and healthy, and were left as they were
      * @param rollbackOf for a rollback, the deployment whose image runs again
      * @param notReadyBecause when not ready, why (it exited, it never answered on its port in time, its HEALTHCHECK failed)
+     * @param replicas  on a Swarm: the tasks asked for and running
+     * @param tasks     on a Swarm: the agent's tasks and where they run
+     * @param addresses on a Swarm: the node addresses where the agent answers on its published port
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Deployed(String containerId, String containerName, String status, Map<String, Integer> ports,
             String deploymentId, String commitSha, String image, boolean imageReused, Long exitCode,
             List<Phase> phases, boolean ready, List<String> replaced, Boolean unchanged, String rollbackOf,
-            String notReadyBecause) {
+            String notReadyBecause, Replicas replicas, List<Task> tasks, List<String> addresses) {
+
+        public Deployed(String containerId, String containerName, String status, Map<String, Integer> ports,
+                        String deploymentId, String commitSha, String image, boolean imageReused, Long exitCode,
+                        List<Phase> phases, boolean ready, List<String> replaced, Boolean unchanged, String rollbackOf,
+                        String notReadyBecause) {
+            this(containerId, containerName, status, ports, deploymentId, commitSha, image, imageReused, exitCode, phases, ready,
+                    replaced, unchanged, rollbackOf, notReadyBecause, null, null, null);
+        }
+    }
+
+    /** How many tasks of a Swarm service are asked for, and how many run. */
+    public record Replicas(int desired, int running) {
+    }
+
+    /**
+     * One task of an agent's service: the node it is on, its state, its container there; with a
+     * health check, the probe of its published port on that node.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Task(String taskId, String node, String nodeAddress, String state, String containerId, String error,
+            Probe httpProbe) {
+
+        public Task withProbe(Probe probe) {
+            return new Task(taskId, node, nodeAddress, state, containerId, error, probe);
+        }
+    }
+
+    /** A Swarm node, as {@code GET /nodes} shows it, with the agents' tasks it runs. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Node(String nodeId, String hostname, String address, String role, String state, String availability,
+            boolean leader, List<NodeTask> tasks) {
+    }
+
+    /** An agent's task on a node. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record NodeTask(String taskId, String agentName, String serviceName, String state) {
     }
 
     /** A container's output, newest line last; {@code truncated} when older lines were dropped to stay within the size cap. */
@@ -34,8 +74,13 @@ public final class Results {
     public record Logs(String containerName, List<LogLine> lines, boolean truncated) {
     }
 
+    /** One line of output; on a Swarm, with the task and the node that wrote it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LogLine(String stream, Instant time, String text) {
+    public record LogLine(String stream, Instant time, String text, String task, String node) {
+
+        public LogLine(String stream, Instant time, String text) {
+            this(stream, time, text, null, null);
+        }
     }
 
     /** One timed step of a deploy. */
@@ -47,7 +92,14 @@ public final class Results {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Listed(String containerId, String containerName, String status, String created, Map<String, Integer> ports,
             String agentName, String deploymentId, String commitSha, String lastProbeOutcome, String lastProbeAt,
-            Map<String, String> volumes, String network, String image) {
+            Map<String, String> volumes, String network, String image, Replicas replicas, List<Task> tasks, List<String> addresses) {
+
+        public Listed(String containerId, String containerName, String status, String created, Map<String, Integer> ports,
+                      String agentName, String deploymentId, String commitSha, String lastProbeOutcome, String lastProbeAt,
+                      Map<String, String> volumes, String network, String image) {
+            this(containerId, containerName, status, created, ports, agentName, deploymentId, commitSha, lastProbeOutcome, lastProbeAt,
+                    volumes, network, image, null, null, null);
+        }
     }
 
     /** @param volumesRemoved with {@code remove_volumes}: the agent's volumes deleted */
@@ -58,7 +110,12 @@ public final class Results {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Health(String containerName, String containerStatus, String healthStatus, Probe httpProbe) {
+    public record Health(String containerName, String containerStatus, String healthStatus, Probe httpProbe,
+            Replicas replicas, List<Task> tasks) {
+
+        public Health(String containerName, String containerStatus, String healthStatus, Probe httpProbe) {
+            this(containerName, containerStatus, healthStatus, httpProbe, null, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -98,10 +155,19 @@ public final class Results {
     public record HealthBand(String outcome, Instant from, Instant to, int samples, Integer statusCode) {
     }
 
-    /** What a sweep found: containers checked and their outcomes, records lost, containers without a record, and deployments it ended as abandoned. */
+    /**
+     * What a sweep found: containers checked and their outcomes, records lost, containers without a
+     * record, and deployments it ended as abandoned; on a Swarm, agents' tasks that moved to another
+     * node or failed since the agent's last check.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded, int abandoned,
-            long durationMs) {
+            long durationMs, List<String> tasksMoved, List<String> tasksFailed) {
+
+        public SweepSummary(int checked, Map<String, Integer> outcomes, int lost, int unrecorded, int abandoned, long durationMs) {
+            this(checked, outcomes, lost, unrecorded, abandoned, durationMs, null, null);
+        }
     }
 
     /** A deployment as its record tells it: under way (its phase), or how it ended. */

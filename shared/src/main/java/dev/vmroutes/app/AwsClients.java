@@ -26,6 +26,10 @@ public final class AwsClients {
         return configure(DynamoDbClient.builder(), config).build();
     }
 
+    static software.amazon.awssdk.services.ecr.EcrClient ecr(VmConfig config) {
+        return configure(software.amazon.awssdk.services.ecr.EcrClient.builder(), config).build();
+    }
+
     static SqsClient sqs(VmConfig config) {
         return configure(SqsClient.builder(), config).build();
     }

@@ -37,6 +37,13 @@ import dev.vmroutes.store.EmbeddedBuildLogs;
 import dev.vmroutes.store.DeploymentStore;
 import dev.vmroutes.store.DynamoDeploymentStore;
 import dev.vmroutes.store.EmbeddedDeploymentStore;
+import dev.vmroutes.agents.SwarmAgents;
+import dev.vmroutes.agents.SweepOfServices;
+import dev.vmroutes.swarm.AgentServices;
+import dev.vmroutes.swarm.RegistryAuth;
+import dev.vmroutes.swarm.ServiceSpecs;
+import dev.vmroutes.swarm.SwarmEngine;
+import dev.vmroutes.swarm.SwarmRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +60,12 @@ import java.util.function.Supplier;
  */
 public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildDocker, DeploymentStore store,
                        DeployRequestParser parser, DeployPipeline deploy, DeployJobs jobs, Rollback rollback,
-                       AgentOperations agents, Batches batches, AuditTrail audit)
+                       AgentOperations agents, Batches batches, AuditTrail audit, Swarm swarm)
         implements AutoCloseable {
+
+    /** On a Swarm: the manager's services, and the builder's clients (null: the manager builds). */
+    public record Swarm(SwarmEngine engine, AgentServices services, DockerClient builder, DockerClient builderForBuilds) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(VmRoutes.class);
     /** Time after the deadline for what a call does once its waits ended; with {@link Deadline#REPORT}, 25 s + 3 s stays below API Gateway's 30 s. */
@@ -72,6 +83,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         DockerClient docker = LazyDockerClient.of(() -> DockerClients.create(settings.get()));
         DockerClient buildDocker = LazyDockerClient.of(() -> DockerClients.createForBuilds(settings.get(),
                 config.engine().buildTimeout(), Images.cpuQuery(config.engine().bounds())));
+        Swarm swarm = config.swarm() == null ? null : swarm(config, settings, secrets);
         DeploymentStore store;
         BuildLogs buildLogs;
         AuditTrail audit;
@@ -94,24 +106,62 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         HttpProbe probe = new HttpProbe(Duration.ofSeconds(2), config.probeTimeout());
         DeployRequestParser parser = new DeployRequestParser(
                 new RepoUrlPolicy(config.gitAllowedHosts(), RepoUrlPolicy::resolveAll), config.sshKeyDir(), config.containerLimits(),
-                new SecretReferences(config.secretPrefix(), config.engine().tlsSecret()));
+                new SecretReferences(config.secretPrefix(), config.engine().tlsSecret()), config.maxReplicas());
         ContainerLogs logs = new ContainerLogs(docker, Duration.ofSeconds(10));
         VmConfig.Deploys deploys = config.deploys();
         DeployLock lock = new DeployLock(records, deploys.queueTimeout(), deploys.lockLease(), clock);
+        boolean ownBuilder = swarm != null && swarm.builder() != null;
         Stages stages = new Stages(secrets, records, buildLogs,
                 new RepoCloner((int) config.gitTimeout().toSeconds(), config.sshKnownHosts(), config.engine().bounds().maxRepoBytes()),
-                new Images(docker, buildDocker, config.engine().buildTimeout(), config.engine().buildNetwork(),
+                new Images(ownBuilder ? swarm.builder() : docker, ownBuilder ? swarm.builderForBuilds() : buildDocker,
+                        config.engine().buildTimeout(), config.engine().buildNetwork(),
                         config.engine().pipIndexUrl(), config.engine().bounds()), containers, logs, probe, config.readyTimeout(),
                 config.keepImages(), config.gitTimeout().plus(config.engine().buildTimeout()).plus(config.readyTimeout()).plusMinutes(1),
-                lock, metricLines, clock);
-        AgentOperations agents = AgentOperations.create(containers, logs, records, buildLogs, probe, healthSamples, config.sweepConcurrency(),
-                config.engine().buildTimeout(), clock, metricLines);
+                lock, metricLines, clock,
+                swarm == null ? null : new SwarmRuntime(swarm.services(), swarm.services().specs(), config.swarm().registry()));
+        AgentOperations agents = swarm == null
+                ? AgentOperations.create(containers, logs, records, buildLogs, probe, healthSamples, config.sweepConcurrency(),
+                        config.engine().buildTimeout(), clock, metricLines)
+                : AgentOperations.onSwarm(new SwarmAgents(swarm.services(), logs, records, probe, healthSamples,
+                        new SweepOfServices(config.sweepConcurrency(), clock), clock, metricLines), records, buildLogs, healthSamples, clock);
         DeployPipeline deploy = new DeployPipeline(stages);
         DeployJobs jobs = new DeployJobs(deploy, parser, records, lock, containers, deploys.workerDeadline(), clock,
                 deploys.queueUrl() == null ? j -> new LocalDeployQueue(j, deploys.maxBuilds(), deploys.workerDeadline())
                         : j -> new SqsDeployQueue(AwsClients.sqs(config), deploys.queueUrl()));
         return new VmRoutes(config, docker, buildDocker, store, parser, deploy, jobs, new Rollback(stages, config.containerLimits()),
-                agents, new Batches(jobs, agents.stop(), config.batchConcurrency()), audit);
+                agents, new Batches(jobs, agents.stop(), config.batchConcurrency()), audit, swarm);
+    }
+
+    /**
+     * The manager's services over the engine's transport; images built on the builder when one is
+     * named (with the same TLS material), else on the manager.
+     */
+    private static Swarm swarm(VmConfig config, Supplier<DockerSettings> settings, Function<String, String> secrets) {
+        VmConfig.Swarm s = config.swarm();
+        SwarmEngine engine = new SwarmEngine(() -> DockerClients.http(settings.get()));
+        RegistryAuth registry = RegistryAuth.of(s.registryAuth(), s.registry(), secrets, memoized(() -> AwsClients.ecr(config)));
+        AgentServices services = new AgentServices(engine, registry,
+                new ServiceSpecs(config.engine().bounds().agentDiskBytes(), s.hostPublishing(), SWARM_MONITOR));
+        if (s.builderHost() == null) return new Swarm(engine, services, null, null);
+        Supplier<DockerSettings> builder = memoized(() -> {
+            DockerSettings manager = settings.get();
+            return new DockerSettings(s.builderHost(), manager.tls(), manager.publishAddress(), manager.connectTimeout(),
+                    manager.responseTimeout(), manager.buildTimeout());
+        });
+        return new Swarm(engine, services, LazyDockerClient.of(() -> DockerClients.create(builder.get())),
+                LazyDockerClient.of(() -> DockerClients.createForBuilds(builder.get(), config.engine().buildTimeout(),
+                        Images.cpuQuery(config.engine().bounds()))));
+    }
+
+    /** How long Swarm watches each new task after it starts before it moves on (and rolls back if it fails meanwhile). */
+    static final Duration SWARM_MONITOR = Duration.ofSeconds(5);
+
+    /**
+     * With {@code VM_ENGINE_MODE=swarm}, fails with one line unless the engine is a Swarm manager;
+     * on a single engine, does nothing.
+     */
+    public void checkEngineMode() {
+        if (swarm != null) swarm.services().checkManager(config.engine().host().toString());
     }
 
     /**
@@ -175,6 +225,7 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         if (config.engine().reachable()) {
             try {
                 docker.pingCmd().exec();
+                checkEngineMode();
             } catch (RuntimeException e) {
                 LOG.warn("warm-up could not reach the Docker engine: {}", Redactor.describe(e));
             }
@@ -215,6 +266,11 @@ public record VmRoutes(VmConfig config, DockerClient docker, DockerClient buildD
         if (jobs.queue() instanceof AutoCloseable queue) closeQuietly(queue);
         closeQuietly(docker);
         closeQuietly(buildDocker);
+        if (swarm != null) {
+            closeQuietly(swarm.engine());
+            if (swarm.builder() != null) closeQuietly(swarm.builder());
+            if (swarm.builderForBuilds() != null) closeQuietly(swarm.builderForBuilds());
+        }
         if (store instanceof AutoCloseable closeable) closeQuietly(closeable);
         if (agents.deployments().buildLogs() instanceof AutoCloseable closeable) closeQuietly(closeable);
         if (audit instanceof AutoCloseable closeable) closeQuietly(closeable);

@@ -22,6 +22,7 @@ public final class Permissions {
         caller.requireOwnName("agent_name", request.agentName());
         if (request.network() != null) caller.requireOwnName("network", request.network());
         if (request.runAsRoot()) caller.require(Scope.ADMIN, "run_as_root");
+        if (request.replicas() > 1) caller.require(Scope.ADMIN, "replicas");
     }
 
     /** Each item as a deploy, named by its place: one outside the namespace makes the whole batch a 400, before any is queued. */
@@ -37,6 +38,7 @@ public final class Permissions {
                 throw VmException.invalid(at + "network", "is outside the names this caller may use");
             }
             if (request.runAsRoot()) caller.require(Scope.ADMIN, at + "run_as_root");
+            if (request.replicas() > 1) caller.require(Scope.ADMIN, at + "replicas");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.vmroutes.batch;
 
-import dev.vmroutes.agents.StopAgent;
 import dev.vmroutes.api.Deadline;
 import dev.vmroutes.api.DeployRequest;
 import dev.vmroutes.api.StopRequest;
@@ -30,7 +29,7 @@ import java.util.function.Function;
  * lock, record and worker), then waited on for the sync budget: an item still under way past it is
  * its {@link DeployJobs.Accepted}. Stops run as the single call would, {@code concurrency} at a time.
  */
-public record Batches(DeployJobs jobs, StopAgent stops, int concurrency) {
+public record Batches(DeployJobs jobs, dev.vmroutes.agents.AgentOperations.Stopper stops, int concurrency) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +31,7 @@ import java.util.stream.Collectors;
  * @param metricsPerAgent also publish each operation's metrics by agent (custom metrics for every agent, each billed)
  * @param tracing       X-Ray subsegments for a deploy's phases and calls: on Lambda with active tracing, locally with {@code VM_TRACING=xray}
  * @param healthTable   the DynamoDB table of health samples (by default the records' table's name with {@code -health})
+ * @param swarm         how agents run on a Docker Swarm ({@code VM_ENGINE_MODE=swarm}); null: containers on one engine
  */
 public record VmConfig(
         Engine engine,
@@ -57,7 +59,30 @@ public record VmConfig(
         String auditTable,
         boolean metricsPerAgent,
         boolean tracing,
-        String healthTable) {
+        String healthTable,
+        Swarm swarm) {
+
+    /**
+     * Agents as Swarm services: the engine is a manager, images are built on the builder and
+     * pushed to the registry, services run them by digest.
+     *
+     * @param builderHost  the engine that builds images ({@code VM_BUILDER_DOCKER_HOST}, same TLS material); null: the manager
+     * @param registry     the repository images are pushed to, {@code host[:port]/path} ({@code VM_REGISTRY})
+     * @param registryAuth where its credentials come from: a secret's name, {@code ecr}, or null for a registry without login
+     * @param maxReplicas  the most tasks one agent may ask for ({@code VM_MAX_REPLICAS})
+     * @param publishMode  {@code ingress} (the routing mesh) or {@code host} (each node publishes its own tasks)
+     */
+    public record Swarm(URI builderHost, String registry, String registryAuth, int maxReplicas, String publishMode) {
+
+        public boolean hostPublishing() {
+            return "host".equals(publishMode);
+        }
+    }
+
+    /** The most replicas a deploy may ask for: 1 on a single engine. */
+    public int maxReplicas() {
+        return swarm == null ? 1 : swarm.maxReplicas();
+    }
 
     /**
      * @param syncBudget     how long the deploy route waits for a deploy before answering 202 with where to watch it
@@ -162,11 +187,38 @@ public record VmConfig(
                 read.text("VM_AUDIT_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-audit"),
                 read.flag("VM_METRICS_PER_AGENT"),
                 "xray".equalsIgnoreCase(read.text("VM_TRACING", "")) || onLambda && read.text("AWS_XRAY_DAEMON_ADDRESS", null) != null,
-                read.text("VM_HEALTH_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-health"));
+                read.text("VM_HEALTH_TABLE_NAME", read.text("VM_TABLE_NAME", "vm-routes-deployments") + "-health"),
+                swarm(read));
         String bindProblem = listenProblem(bind, authenticated, onLambda);
         if (bindProblem != null) read.problem("VM_API_TOKEN", bindProblem);
         read.throwIfAnyProblem();
         return config;
+    }
+
+    private static final Pattern REGISTRY = Pattern.compile("^[a-z0-9.-]+(:[0-9]{1,5})?(/[a-z0-9._-]+)+$");
+
+    /** The Swarm settings with {@code VM_ENGINE_MODE=swarm}; null in single mode, the default. */
+    private static Swarm swarm(Reader read) {
+        String mode = read.text("VM_ENGINE_MODE", "single");
+        if ("single".equals(mode)) return null;
+        if (!"swarm".equals(mode)) {
+            read.problem("VM_ENGINE_MODE", "must be single or swarm");
+            return null;
+        }
+        String registry = read.text("VM_REGISTRY", null);
+        if (registry == null) read.problem("VM_REGISTRY", "is needed with VM_ENGINE_MODE=swarm: the repository every node pulls agents' images from");
+        else if (!REGISTRY.matcher(registry).matches()) read.problem("VM_REGISTRY", "must be a repository such as registry.example.com:5000/vm-routes");
+        String publishMode = read.text("VM_SWARM_PUBLISH_MODE", "ingress");
+        if (!publishMode.equals("ingress") && !publishMode.equals("host")) read.problem("VM_SWARM_PUBLISH_MODE", "must be ingress or host");
+        String builder = read.text("VM_BUILDER_DOCKER_HOST", null);
+        URI builderHost = null;
+        if (builder != null) {
+            builderHost = URI.create(builder);
+            if (!"tcp".equals(builderHost.getScheme()) && !"unix".equals(builderHost.getScheme())) {
+                read.problem("VM_BUILDER_DOCKER_HOST", "must be tcp://host:port or unix:///path");
+            }
+        }
+        return new Swarm(builderHost, registry, read.text("VM_REGISTRY_AUTH", null), (int) read.whole("VM_MAX_REPLICAS", 10, 1), publishMode);
     }
 
     /** {@code host} runs build steps in the engine host's own network namespace: only when allowed in so many words. */
@@ -203,7 +255,7 @@ public record VmConfig(
     public VmConfig withBindAddress(String address) {
         VmConfig changed = new VmConfig(engine, tableName, dataDir, onLambda, region, gitAllowedHosts, sshKeyDir, sshKnownHosts,
                 gitTimeout, probeTimeout, readyTimeout, sweepConcurrency, sweepInterval, containerLimits, keepImages, batchConcurrency, authenticated, address,
-                requestDeadline, secretPrefix, deploys, buildLogTable, auditTable, metricsPerAgent, tracing, healthTable);
+                requestDeadline, secretPrefix, deploys, buildLogTable, auditTable, metricsPerAgent, tracing, healthTable, swarm);
         String problem = listenProblem(address, authenticated, onLambda);
         if (problem != null) throw new ConfigException("VM_API_TOKEN: " + problem);
         return changed;

@@ -54,7 +54,8 @@ public final class DeployPipeline {
      * (secrets by reference, {@code force}, {@code replace: false}): then the deploy goes its usual way.
      */
     public Optional<Results.Deployed> answerIfUnchanged(DeployRequest request) {
-        if (!request.replace() || request.force() || request.authTokenSecret() != null || request.sshKeySecret() != null) {
+        if (!request.replace() || request.force() || request.authTokenSecret() != null || request.sshKeySecret() != null
+                || stages.serviceRelease() != null) {
             return Optional.empty();
         }
         CompletableFuture<List<Container>> listing = CompletableFuture.supplyAsync(
@@ -75,7 +76,7 @@ public final class DeployPipeline {
 
     private static Deployment.RunSettings settings(DeployRequest r, List<Container> existing) {
         return new Deployment.RunSettings(r.exposePort(), r.limits().memoryBytes(), r.limits().nanoCpus(), r.limits().pids(),
-                r.volumes() != null ? r.volumes() : volumesOfNewest(existing), r.network());
+                r.volumes() != null ? r.volumes() : volumesOfNewest(existing), r.network(), r.replicas(), null);
     }
 
     private Results.Deployed deploy(DeployRequest resolved, DeployLock.Lease lease, Deployment claimed) {
@@ -93,10 +94,11 @@ public final class DeployPipeline {
         try (Workspace work = Workspace.create(); RepoCloner.Remote remote = stages.cloner().open(source, work.path().resolve("repo"))) {
             var image = stages.produceImage().identify(run, remote, source, spec);
             List<Container> existing = await(listing);
-            Deployment.RunSettings settings = settings(resolved, existing);
+            ReleaseService onSwarm = stages.serviceRelease();
+            Deployment.RunSettings settings = onSwarm == null ? settings(resolved, existing) : onSwarm.place(resolved, settings(resolved, existing));
             run.pending(stages.record().pending(id, resolved.agentName(), resolved.repoUrl().url(), resolved.branch(), settings,
                     existing.stream().map(AgentContainers::name).toList()));
-            if (image.reused() && resolved.replace() && !resolved.force()) {
+            if (image.reused() && resolved.replace() && !resolved.force() && onSwarm == null) {
                 List<Container> running = stages.release().running(existing);
                 Optional<InspectContainerResponse> same = run.phase("compare", () -> stages.findUnchanged()
                         .find(running, image.tag(), settings, resolved.environment()));
@@ -104,6 +106,11 @@ public final class DeployPipeline {
             }
             stages.record().begin(run);
             var built = stages.produceImage().build(run, remote, source, spec, image);
+            if (onSwarm != null) {
+                String pushed = onSwarm.publish(run, built.tag());
+                return stages.finished(run, onSwarm.release(run, Stages.containerSpec(run, pushed, settings, resolved.environment()),
+                        settings, built.commit(), pushed, built.reused()));
+            }
             List<Container> toReplace = resolved.replace()
                     ? stages.release().running(stages.containers().ofAgent(resolved.agentName())) : List.of();
             return stages.finished(run, stages.release().release(run,

@@ -23,7 +23,11 @@ import java.util.UUID;
  * (redacted). A deploy under way has until its deadline ({@code deployDeadline} after it began, or
  * the one its worker claimed it with): past it, with its lock no longer held, the sweep ends it.
  */
-record RecordDeployment(DeploymentRecords records, java.time.Duration deployDeadline, Clock clock) {
+record RecordDeployment(DeploymentRecords records, java.time.Duration deployDeadline, Clock clock, boolean onePerAgent) {
+
+    RecordDeployment(DeploymentRecords records, java.time.Duration deployDeadline, Clock clock) {
+        this(records, deployDeadline, clock, false);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordDeployment.class);
     private static final java.util.Set<String> STOPPED = java.util.Set.of("stopped", "removed");
@@ -32,12 +36,12 @@ record RecordDeployment(DeploymentRecords records, java.time.Duration deployDead
     Deployment pending(String id, String agent, String repoUrl, String branch, Deployment.RunSettings settings,
                        Collection<String> takenNames) {
         Instant now = clock.instant();
-        return Deployment.building(id, agent, containerName(agent, now, takenNames), repoUrl, branch, settings, now);
+        return Deployment.building(id, agent, name(agent, now, takenNames), repoUrl, branch, settings, now);
     }
 
     Deployment pendingRollback(String id, Deployment target, Collection<String> takenNames) {
         Instant now = clock.instant();
-        return Deployment.rollingBack(id, containerName(target.agentName(), now, takenNames), target, now);
+        return Deployment.rollingBack(id, name(target.agentName(), now, takenNames), target, now);
     }
 
     /** The status a deploy's record shows while each of these phases is under way. */
@@ -81,6 +85,11 @@ record RecordDeployment(DeploymentRecords records, java.time.Duration deployDead
      * {@code jules-agent-<agent>-<epoch seconds>}; when the agent already has a container of that
      * second (a replace right after a deploy), the next free second.
      */
+    /** On a Swarm every version of an agent is its one service, {@code jules-agent-<agent>}; else a container of its own. */
+    private String name(String agent, Instant now, Collection<String> taken) {
+        return onePerAgent ? dev.vmroutes.swarm.ServiceSpecs.serviceName(agent) : containerName(agent, now, taken);
+    }
+
     static String containerName(String agent, Instant now, Collection<String> taken) {
         long second = now.getEpochSecond();
         while (taken.contains("jules-agent-" + agent + "-" + second)) second++;
@@ -89,15 +98,21 @@ record RecordDeployment(DeploymentRecords records, java.time.Duration deployDead
 
     Deployment finish(DeployRun run, String commit, String image, boolean imageReused, AwaitReady.Readiness readiness) {
         var state = readiness.state();
-        String status = state.getState().getStatus();
+        return finish(run, commit, image, imageReused, state.getId(), state.getState().getStatus(), PublishedPorts.of(state),
+                readiness.ready());
+    }
+
+    /** Records what runs now: the container (or service), its status and ports, whether it passed the readiness gate. */
+    Deployment finish(DeployRun run, String commit, String image, boolean imageReused, String containerId, String status,
+                      java.util.Map<String, Integer> ports, boolean ready) {
         Instant now = clock.instant();
         run.lease().check();
-        Deployment record = run.phase("record", () -> records.update(run.record().ran(state.getId(), commit, image, status,
-                PublishedPorts.of(state), readiness.ready() ? now : null, now).withPhases(run.phaseTimes(clock.instant()), imageReused)));
+        Deployment record = run.phase("record", () -> records.update(run.record().ran(containerId, commit, image, status,
+                ports, ready ? now : null, now).withPhases(run.phaseTimes(clock.instant()), imageReused)));
         // What follows (the replace) may still fail: its failure is written over this version.
         run.recorded(record);
         LOG.info("deployed {} ({}) commit {} image {} status {} ready {}", record.containerName(), record.id(), commit, image,
-                status, readiness.ready());
+                status, ready);
         return record;
     }
 

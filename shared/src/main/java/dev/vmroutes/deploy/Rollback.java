@@ -44,19 +44,27 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
         String agent = request.agentName();
         List<Container> existing = stages.containers().ofAgent(agent);
         Deployment target = target(request, existing);
-        if (Boolean.FALSE.equals(target.imageKept()) || !stages.images().exists(target.image())) {
+        ReleaseService onSwarm = stages.serviceRelease();
+        // On a Swarm the image is the registry's, by digest: nothing on the builder says whether it is kept.
+        if (Boolean.FALSE.equals(target.imageKept()) || (onSwarm == null && !stages.images().exists(target.image()))) {
             throw VmException.conflict("the image of deployment " + target.id() + " is no longer kept; deploy its commit "
                     + target.commitSha() + " again instead");
         }
         if (target.settings() == null) {
             throw VmException.conflict("deployment " + target.id() + " has no recorded settings to run it again with");
         }
-        Map<String, String> environment = request.environment() != null ? request.environment() : environmentOf(existing);
+        Map<String, String> environment = request.environment() != null ? request.environment()
+                : onSwarm != null ? onSwarm.environment(agent) : environmentOf(existing);
         DeployRun run = stages.start("rollback", stages.record().pendingRollback(id, target,
                 existing.stream().map(AgentContainers::name).toList()).requestedBy(by), Redactor.of(List.of()), lease);
         run.commit(target.commitSha());
         try {
             stages.record().begin(run);
+            if (onSwarm != null) {
+                Deployment.RunSettings settings = capped(target.settings());
+                return stages.finished(run, onSwarm.release(run, Stages.containerSpec(run, target.image(), settings, environment), settings,
+                        target.commitSha(), target.image(), true));
+            }
             List<Container> running = stages.release().running(stages.containers().ofAgent(agent));
             return stages.finished(run, stages.release().release(run, containerSpec(run, target, environment),
                     target.commitSha(), true, request.replace() ? running : List.of()));
@@ -99,9 +107,12 @@ public record Rollback(Stages stages, ContainerLimits ceiling) {
     }
 
     private ContainerSpec containerSpec(DeployRun run, Deployment target, Map<String, String> environment) {
-        Deployment.RunSettings s = target.settings();
-        Deployment.RunSettings capped = new Deployment.RunSettings(s.port(), Math.min(s.memoryBytes(), ceiling.memoryBytes()),
-                Math.min(s.nanoCpus(), ceiling.nanoCpus()), Math.min(s.pids(), ceiling.pids()), s.volumes(), s.network());
-        return Stages.containerSpec(run, target.image(), capped, environment);
+        return Stages.containerSpec(run, target.image(), capped(target.settings()), environment);
+    }
+
+    private Deployment.RunSettings capped(Deployment.RunSettings s) {
+        return new Deployment.RunSettings(s.port(), Math.min(s.memoryBytes(), ceiling.memoryBytes()),
+                Math.min(s.nanoCpus(), ceiling.nanoCpus()), Math.min(s.pids(), ceiling.pids()), s.volumes(), s.network(),
+                s.replicas(), s.volumeNode());
     }
 }

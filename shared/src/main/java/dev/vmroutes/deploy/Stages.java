@@ -42,20 +42,25 @@ public final class Stages {
     private final Metrics metrics;
     private final DeployLock lock;
     private final Clock clock;
+    /** On a Swarm, how a version is put in service; null on a single engine. */
+    private final ReleaseService serviceRelease;
 
     /**
      * @param keepImages how many of an agent's latest successful deployments keep their image
      * @param deployDeadline how long a deploy made in one call may take, past which the sweep ends it
      * @param lock       the agents' deploy locks
      * @param metrics    where metric lines go (standard output on Lambda)
+     * @param swarm      agents run as Swarm services; null: as containers on one engine
      */
     public Stages(Function<String, String> secrets, DeploymentRecords records, BuildLogs buildLogs, RepoCloner cloner, Images images,
                   AgentContainers containers, ContainerLogs logs, HttpProbe probe, Duration readyTimeout, int keepImages,
-                  Duration deployDeadline, DeployLock lock, Metrics metrics, Clock clock) {
+                  Duration deployDeadline, DeployLock lock, Metrics metrics, Clock clock, dev.vmroutes.swarm.SwarmRuntime swarm) {
         this.lock = lock;
         AgentNetworks networks = containers.networks();
         this.resolveSecrets = new ResolveSecrets(secrets);
-        this.record = new RecordDeployment(records, deployDeadline, clock);
+        this.record = new RecordDeployment(records, deployDeadline, clock, swarm != null);
+        this.serviceRelease = swarm == null ? null : new ReleaseService(swarm.services(), swarm.specs(), images, swarm.registry(),
+                record, records, readyTimeout, clock);
         this.cloner = cloner;
         this.produceImage = new ProduceImage(images, buildLogs, record::cancelRequested);
         this.findUnchanged = new FindUnchanged(containers, probe);
@@ -143,6 +148,11 @@ public final class Stages {
         return failure instanceof RepoCloner.CloneFailedException || failure instanceof Images.BuildFailedException
                 || failure instanceof Images.BuildCancelledException
                 || (failure instanceof VmException v && v.kind() != VmException.Kind.UNAVAILABLE);
+    }
+
+    /** On a Swarm, how a version is put in service; null on a single engine. */
+    ReleaseService serviceRelease() {
+        return serviceRelease;
     }
 
     ResolveSecrets resolveSecrets() {

@@ -29,12 +29,28 @@ public record ContainerLogs(DockerClient docker, Duration timeout) {
     }
 
     public Lines read(String containerId, int tail, Instant since, int maxBytes) {
-        Collector collector = new Collector(since, maxBytes);
-        boolean completed = EngineErrors.call(() -> {
+        return read(since, maxBytes, collector -> {
             var command = docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
                     .withTimestamps(true).withTail(tail);
             if (since != null) command.withSince((int) since.getEpochSecond());
-            try (Collector running = command.exec(collector)) {
+            return command.exec(collector);
+        });
+    }
+
+    /** A Swarm service's output, merged from its tasks on every node; each line names its task and node (by id). */
+    public Lines readService(String serviceId, int tail, Instant since, int maxBytes) {
+        return read(since, maxBytes, collector -> {
+            var command = docker.logServiceCmd(serviceId).withStdout(true).withStderr(true).withTimestamps(true)
+                    .withDetails(true).withTail(tail);
+            if (since != null) command.withSince((int) since.getEpochSecond());
+            return command.exec(collector);
+        });
+    }
+
+    private Lines read(Instant since, int maxBytes, java.util.function.Function<Collector, Collector> start) {
+        Collector collector = new Collector(since, maxBytes);
+        boolean completed = EngineErrors.call(() -> {
+            try (Collector running = start.apply(collector)) {
                 return running.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -89,7 +105,19 @@ public record ContainerLogs(DockerClient docker, Duration timeout) {
                 }
             }
             if (since != null && time != null && time.isBefore(since)) return;
-            lines.addLast(new Results.LogLine(stream, time, text));
+            String task = null;
+            String node = null;
+            // A service's lines carry their details first: com.docker.swarm.node.id=...,com.docker.swarm.service.id=...,...
+            if (text.startsWith("com.docker.swarm.")) {
+                int end = text.indexOf(' ');
+                String details = end < 0 ? text : text.substring(0, end);
+                text = end < 0 ? "" : text.substring(end + 1);
+                for (String pair : details.split(",")) {
+                    if (pair.startsWith("com.docker.swarm.task.id=")) task = pair.substring(pair.indexOf('=') + 1);
+                    if (pair.startsWith("com.docker.swarm.node.id=")) node = pair.substring(pair.indexOf('=') + 1);
+                }
+            }
+            lines.addLast(new Results.LogLine(stream, time, text, task, node));
             bytes += text.length();
             while (bytes > maxBytes && !lines.isEmpty()) {
                 bytes -= lines.removeFirst().text().length();

@@ -41,11 +41,13 @@ public final class DockerClients {
         return create(settings.host(), tls, settings.connectTimeout(), responseTimeout, buildQuery);
     }
 
-    private static DockerClient create(URI host, SSLContext tls, Duration connectTimeout, Duration responseTimeout, String buildQuery) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(host.toString())
-                .withDockerTlsVerify(false)
-                .build();
+    /** The bare transport to the engine, for calls docker-java's commands cannot make as the engine expects them. */
+    public static DockerHttpClient http(DockerSettings settings) {
+        SSLContext tls = settings.tls() == null ? null : settings.tls().sslContext();
+        return transport(settings.host(), tls, settings.connectTimeout(), settings.responseTimeout());
+    }
+
+    private static DockerHttpClient transport(URI host, SSLContext tls, Duration connectTimeout, Duration responseTimeout) {
         ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host)
                 .maxConnections(50)
@@ -54,7 +56,15 @@ public final class DockerClients {
         if (tls != null) {
             http.sslConfig(() -> tls);
         }
-        DockerHttpClient transport = new TracedTransport(http.build());
+        return new TracedTransport(http.build());
+    }
+
+    private static DockerClient create(URI host, SSLContext tls, Duration connectTimeout, Duration responseTimeout, String buildQuery) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host.toString())
+                .withDockerTlsVerify(false)
+                .build();
+        DockerHttpClient transport = transport(host, tls, connectTimeout, responseTimeout);
         return DockerClientImpl.getInstance(config, buildQuery == null ? transport : new BuildQuery(transport, buildQuery));
     }
 

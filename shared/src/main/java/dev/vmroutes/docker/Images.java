@@ -86,6 +86,43 @@ public record Images(DockerClient docker, DockerClient buildDocker, Duration bui
     }
 
     /**
+     * Tags the local image {@code tag} in {@code repository} and pushes it from the build engine,
+     * with the registry's credentials; returns what every node pulls: {@code repository@sha256:...}.
+     */
+    public String push(String tag, String repository, com.github.dockerjava.api.model.AuthConfig auth) {
+        String remoteTag = tag.substring(tag.lastIndexOf(':') + 1);
+        EngineErrors.run(() -> buildDocker.tagImageCmd(tag, repository, remoteTag).withForce().exec());
+        String[] digest = new String[1];
+        String[] error = new String[1];
+        var push = buildDocker.pushImageCmd(repository).withTag(remoteTag);
+        if (auth != null) push.withAuthConfig(auth);
+        try (var callback = new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.PushResponseItem>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.PushResponseItem item) {
+                if (item.getAux() != null && item.getAux().getDigest() != null) digest[0] = item.getAux().getDigest();
+                if (item.getErrorDetail() != null) error[0] = item.getErrorDetail().getMessage();
+                else if (item.getError() != null) error[0] = item.getError();
+            }
+        }) {
+            EngineErrors.run(() -> {
+                try {
+                    if (!push.exec(callback).awaitCompletion(Deadline.cap(buildTimeout).toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new DockerClientException("the push of " + repository + ":" + remoteTag + " did not finish in time");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DockerClientException("interrupted while pushing " + repository + ":" + remoteTag);
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (error[0] != null) throw new DockerClientException("the registry refused " + repository + ":" + remoteTag + ": " + error[0]);
+        if (digest[0] == null) throw new DockerClientException("the push of " + repository + ":" + remoteTag + " named no digest");
+        return repository + "@" + digest[0];
+    }
+
+    /**
      * Builds {@code tag} from the context, following it in {@code log}. On failure the layers the
      * build made are removed and a {@link BuildFailedException} carries the log's last lines (not yet
      * redacted). A build still running at its timeout (or the request's deadline) is stopped: its

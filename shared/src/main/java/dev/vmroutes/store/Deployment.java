@@ -88,13 +88,19 @@ public record Deployment(
     public record PhaseTime(String phase, Instant startedAt, Instant endedAt) {
     }
 
-    /**
-     * How the container runs: its agent port, resources, volumes (short name: container path) and
-     * the network it asked for (null: none shared).
-     */
-    public record RunSettings(int port, long memoryBytes, long nanoCpus, long pids, Map<String, String> volumes, String network) {
+    /** How the agent runs: port, resources, volumes (short name: container path), network (null: none); on a Swarm,
+     *  how many tasks, and the node its volumes live on (null: none). */
+    public record RunSettings(int port, long memoryBytes, long nanoCpus, long pids, Map<String, String> volumes, String network,
+                              int replicas, String volumeNode) {
         public RunSettings {
             volumes = volumes == null ? Map.of() : Map.copyOf(volumes);
+            replicas = Math.max(1, replicas);
+        }
+        public RunSettings(int port, long memoryBytes, long nanoCpus, long pids, Map<String, String> volumes, String network) {
+            this(port, memoryBytes, nanoCpus, pids, volumes, network, 1, null);
+        }
+        public RunSettings onNode(String node) {
+            return new RunSettings(port, memoryBytes, nanoCpus, pids, volumes, network, replicas, node);
         }
     }
 

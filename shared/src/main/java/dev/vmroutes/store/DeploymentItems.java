@@ -83,6 +83,8 @@ final class DeploymentItems {
             d.settings().volumes().forEach((name, path) -> volumes.put(name, AttributeValue.fromS(path)));
             item.put("volumes", AttributeValue.fromM(volumes));
             putString(item, "network", d.settings().network());
+            if (d.settings().replicas() != 1) item.put("replicas", number(d.settings().replicas()));
+            putString(item, "volume_node", d.settings().volumeNode());
         }
         putString(item, "rollback_of", d.rollbackOf());
         putInstant(item, "ready_at", d.readyAt());
@@ -138,7 +140,8 @@ final class DeploymentItems {
         if (!item.containsKey("port")) return null;
         return new Deployment.RunSettings(Integer.parseInt(item.get("port").n()), Long.parseLong(item.get("memory_bytes").n()),
                 Long.parseLong(item.get("nano_cpus").n()), Long.parseLong(item.get("pids_limit").n()), volumes(item),
-                string(item, "network"));
+                string(item, "network"), item.containsKey("replicas") ? Integer.parseInt(item.get("replicas").n()) : 1,
+                string(item, "volume_node"));
     }
 
     private static Map<String, String> volumes(Map<String, AttributeValue> item) {

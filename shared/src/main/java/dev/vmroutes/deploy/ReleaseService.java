@@ -1,0 +1,144 @@
+package dev.vmroutes.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmroutes.api.Redactor;
+import dev.vmroutes.api.Results;
+import dev.vmroutes.api.VmException;
+import dev.vmroutes.docker.ContainerSpec;
+import dev.vmroutes.docker.Images;
+import dev.vmroutes.docker.Labels;
+import dev.vmroutes.store.Deployment;
+import dev.vmroutes.store.DeploymentRecords;
+import dev.vmroutes.swarm.AgentServices;
+import dev.vmroutes.swarm.Rollout;
+import dev.vmroutes.swarm.ServiceSpecs;
+import dev.vmroutes.swarm.SwarmViews;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts a version in service on a Swarm, for a deploy and a rollback alike: the image pushed and
+ * named by digest, the agent's service made or updated (its published port kept), its new tasks
+ * awaited. An update Swarm rolled back is a failure in phase {@code ready}: the previous version
+ * keeps serving. A wait cut short (a cancel, the deadline) undoes what it started.
+ *
+ * @param registry the repository images are pushed to
+ */
+record ReleaseService(AgentServices services, ServiceSpecs specs, Images images, String registry, RecordDeployment recordDeployment,
+                      DeploymentRecords records, Duration readyTimeout, Clock clock) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseService.class);
+
+    /** The image every node runs: an image already named by digest (a rollback's) as it is, else the local tag pushed. */
+    String publish(DeployRun run, String image) {
+        if (image.contains("@sha256:")) return image;
+        return run.phase("push", () -> images.push(image, registry, services.registry().authConfig()));
+    }
+
+    /**
+     * The settings with the node the agent's volumes live on: the one its service is pinned to, or
+     * its last deployment's, or for new volumes the least busy node now. Without volumes, none.
+     */
+    Deployment.RunSettings place(dev.vmroutes.api.DeployRequest request, Deployment.RunSettings settings) {
+        if (settings.volumes().isEmpty()) return settings.onNode(null);
+        String agent = request.agentName();
+        String node = services.find(ServiceSpecs.serviceName(agent)).map(s -> ServiceSpecs.labels(s).get(ServiceSpecs.VOLUME_NODE))
+                .or(() -> records.ofAgent(agent, Rollback.HISTORY_LOOKED_AT).stream()
+                        .map(d -> d.settings() == null ? null : d.settings().volumeNode()).filter(java.util.Objects::nonNull).findFirst())
+                .orElseGet(services::leastBusyNode);
+        return settings.onNode(node);
+    }
+
+    /** The environment the agent's service runs with: a rollback keeps it unless it is given one. */
+    Map<String, String> environment(String agent) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        services.find(ServiceSpecs.serviceName(agent)).ifPresent(s -> s.path("Spec").path("TaskTemplate").path("ContainerSpec").path("Env")
+                .forEach(e -> {
+                    String entry = e.asText();
+                    int eq = entry.indexOf('=');
+                    if (eq > 0) environment.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }));
+        return environment;
+    }
+
+    Results.Deployed release(DeployRun run, ContainerSpec spec, Deployment.RunSettings settings, String commit, String image,
+                             boolean imageReused) {
+        Optional<JsonNode> existing = services.find(spec.name());
+        int replicas = settings.replicas();
+        String serviceId = run.phase("start", () -> {
+            String networkId = spec.network() == null ? null : services.network(spec.network());
+            int port = existing.map(ServiceSpecs::publishedPort).orElseGet(services::freePort);
+            ObjectNode body = specs.spec(spec, image, replicas, port, networkId, settings.volumeNode(), startFirst(spec, replicas));
+            if (existing.isEmpty()) return services.create(body);
+            services.update(existing.get(), body);
+            return existing.get().path("ID").asText();
+        });
+        Rollout.Outcome outcome;
+        try {
+            outcome = run.phase("ready", () -> new Rollout(services).await(serviceId, image, replicas,
+                    existing.map(s -> s.path("UpdateStatus")).orElse(null), waitLimit(replicas), () -> recordDeployment.cancelRequested(run)));
+        } catch (RuntimeException interrupted) {
+            undo(serviceId, existing.isPresent());
+            throw interrupted;
+        }
+        if (outcome.rolledBack()) {
+            throw VmException.deployFailed("ready", run.redactor().redact(outcome.reason() + "; the previous version keeps serving"));
+        }
+        SwarmViews views = new SwarmViews(services.nodes());
+        String status = SwarmViews.status(outcome.service(), outcome.tasks());
+        Map<String, Integer> ports = Map.of(spec.port() + "/tcp", ServiceSpecs.publishedPort(outcome.service()));
+        Deployment record = recordDeployment.finish(run, commit, image, imageReused, serviceId, status, ports, outcome.ready());
+        String previous = existing.map(s -> ServiceSpecs.labels(s).get(Labels.DEPLOYMENT)).orElse(null);
+        List<String> replaced = List.of();
+        if (outcome.ready() && previous != null && !previous.equals(record.id())) {
+            records.change(previous, d -> d.replaced(record.id(), clock.instant()));
+            replaced = List.of(spec.name());
+        }
+        return new Results.Deployed(serviceId, spec.name(), status, ports, record.id(), commit, image, imageReused, null,
+                run.phases(), outcome.ready(), replaced, null, record.rollbackOf(),
+                outcome.ready() ? null : run.redactor().redact(outcome.reason()),
+                SwarmViews.replicas(outcome.service(), outcome.tasks()), views.current(outcome.tasks()),
+                views.addresses(specs.hostPublish(), outcome.tasks()));
+    }
+
+    /**
+     * New tasks start before old ones stop, unless the agent has volumes (one writer for its data)
+     * or, publishing on each node, every node already runs one of its tasks.
+     */
+    private boolean startFirst(ContainerSpec spec, int replicas) {
+        if (!spec.volumes().isEmpty()) return false;
+        if (!specs.hostPublish()) return true;
+        long nodes = services.nodes().stream().filter(n -> "ready".equals(n.path("Status").path("State").asText())
+                && "active".equals(n.path("Spec").path("Availability").asText())).count();
+        return replicas < nodes;
+    }
+
+    /** Pulling on each node, then each task in turn through its health check and the monitor period. */
+    private Duration waitLimit(int replicas) {
+        return readyTimeout.plus(readyTimeout.plus(specs.monitor()).multipliedBy(replicas)).plusSeconds(60);
+    }
+
+    /** A new service goes; an updated one returns to its previous spec. Never throws: the failure at hand is what is reported. */
+    private void undo(String serviceId, boolean updated) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!updated) services.remove(serviceId);
+            else {
+                JsonNode service = services.engine().get("/services/" + serviceId);
+                services.engine().post("/services/" + serviceId + "/update?rollback=previous&version="
+                        + service.path("Version").path("Index").asLong(), service.path("Spec"), services.registry().header());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("could not undo the release of service {}: {}", serviceId, Redactor.describe(e));
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+}
