@@ -72,4 +72,29 @@ class VmConfigTest {
                 .hasMessageContaining("VM_BUILD_MEMORY").hasMessageContaining("VM_AGENT_DISK");
         assertThat(VmConfig.fromEnvironment(Map.of()).engine().isolatedNetwork()).isEqualTo("jules-isolated");
     }
+
+    @Test
+    void swarmMode_needsARegistry_andReadsItsSettings() {
+        assertThat(VmConfig.fromEnvironment(Map.of()).swarm()).isNull();
+        assertThat(VmConfig.fromEnvironment(Map.of()).maxReplicas()).isEqualTo(1);
+        VmConfig swarm = VmConfig.fromEnvironment(Map.of("VM_ENGINE_MODE", "swarm", "VM_REGISTRY", "registry.example:5000/vm-routes",
+                "VM_SWARM_PUBLISH_MODE", "host", "VM_MAX_REPLICAS", "4", "VM_BUILDER_DOCKER_HOST", "tcp://builder:2376",
+                "VM_REGISTRY_AUTH", "ecr"));
+        assertThat(swarm.swarm().registry()).isEqualTo("registry.example:5000/vm-routes");
+        assertThat(swarm.swarm().hostPublishing()).isTrue();
+        assertThat(swarm.maxReplicas()).isEqualTo(4);
+        assertThat(swarm.swarm().builderHost().toString()).isEqualTo("tcp://builder:2376");
+        assertThat(swarm.swarm().registryAuth()).isEqualTo("ecr");
+        VmConfig defaults = VmConfig.fromEnvironment(Map.of("VM_ENGINE_MODE", "swarm", "VM_REGISTRY", "registry.example/vm-routes"));
+        assertThat(defaults.swarm().hostPublishing()).isFalse();
+        assertThat(defaults.maxReplicas()).isEqualTo(10);
+        assertThat(defaults.swarm().builderHost()).isNull();
+
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_ENGINE_MODE", "swarm"))).hasMessageContaining("VM_REGISTRY");
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_ENGINE_MODE", "cluster"))).hasMessageContaining("VM_ENGINE_MODE");
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_ENGINE_MODE", "swarm", "VM_REGISTRY", "registry.example/vm-routes",
+                "VM_SWARM_PUBLISH_MODE", "mesh"))).hasMessageContaining("VM_SWARM_PUBLISH_MODE");
+        assertThatThrownBy(() -> VmConfig.fromEnvironment(Map.of("VM_ENGINE_MODE", "swarm", "VM_REGISTRY", "https://registry.example/x")))
+                .hasMessageContaining("VM_REGISTRY");
+    }
 }

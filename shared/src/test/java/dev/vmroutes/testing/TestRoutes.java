@@ -65,6 +65,22 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
         settings.put("VM_PROBE_TIMEOUT_SECONDS", "2");
     }
 
+    /**
+     * Routes in Swarm mode against the test environment's three-node Swarm (scripts/swarm-env):
+     * its manager behind mutual TLS, its registry with a login, each node publishing its own tasks.
+     */
+    public static TestRoutes onSwarm() {
+        String credentials = JSON.createObjectNode().put("username", TestEnvironment.require("VM_TEST_SWARM_REGISTRY_USER"))
+                .put("password", TestEnvironment.require("VM_TEST_SWARM_REGISTRY_PASSWORD")).toString();
+        return new TestRoutes()
+                .with("DOCKER_HOST", TestEnvironment.require("VM_TEST_SWARM_HOST"))
+                .with("VM_ENGINE_MODE", "swarm")
+                .with("VM_REGISTRY", TestEnvironment.require("VM_TEST_SWARM_REGISTRY") + "/vm-routes-agent")
+                .with("VM_REGISTRY_AUTH", credentials)
+                .with("VM_SWARM_PUBLISH_MODE", "host")
+                .with("VM_READY_TIMEOUT_SECONDS", "30");
+    }
+
     /** A setting as the environment would give it, over the test environment's own. */
     public TestRoutes with(String name, String value) {
         settings.put(name, value);
@@ -116,7 +132,8 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
     @Override
     public void close() throws Exception {
         try {
-            if (docker != null) agents.forEach(this::removeAgentContainers);
+            if (routes != null && routes.swarm() != null) agents.forEach(this::removeAgentService);
+            else if (docker != null) agents.forEach(this::removeAgentContainers);
         } finally {
             // Whatever start() got to, in the order it made it.
             if (git != null) git.close();
@@ -187,6 +204,11 @@ public final class TestRoutes implements BeforeAllCallback, AfterAllCallback, Au
         for (Container c : agentContainers(agent)) {
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
         }
+    }
+
+    public void removeAgentService(String agent) {
+        var services = routes.swarm().services();
+        services.find(dev.vmroutes.swarm.ServiceSpecs.serviceName(agent)).ifPresent(s -> services.remove(s.path("ID").asText()));
     }
 
     public List<Container> agentContainers(String agent) {
