@@ -102,15 +102,18 @@ final class DeploymentCommands {
         }
     }
 
-    @Command(name = "nodes", description = "The engine's nodes (needs a server with a Swarm engine).")
+    @Command(name = "nodes", description = "The engine's nodes and how many of your agents' tasks each runs (a single engine is one node).")
     static final class Nodes extends ApiCommand {
         @Override
         public Integer call() {
-            return show(api().get("/nodes"), nodes -> {
+            return show(api().get("/nodes"), answer -> {
                 List<List<String>> rows = new ArrayList<>();
-                rows.add(List.of("NODE", "STATE", "AVAILABILITY", "ROLE"));
-                for (JsonNode n : nodes.isArray() ? nodes : nodes.path("nodes")) {
-                    rows.add(Arrays.asList(text(n, "hostname"), text(n, "state"), text(n, "availability"), text(n, "role")));
+                rows.add(List.of("ID", "HOSTNAME", "ADDRESS", "ROLE", "STATE", "AVAILABILITY", "TASKS"));
+                for (JsonNode n : answer.isArray() ? answer : answer.path("nodes")) {
+                    String role = text(n, "role");
+                    if (role != null && n.path("leader").asBoolean(false)) role = role + " (leader)";
+                    rows.add(Arrays.asList(text(n, "node_id"), text(n, "hostname"), text(n, "address"), role, text(n, "state"),
+                            text(n, "availability"), Integer.toString(n.path("tasks").size())));
                 }
                 Screen.table(out(), rows);
             });

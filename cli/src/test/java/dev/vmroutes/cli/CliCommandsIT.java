@@ -137,8 +137,18 @@ class CliCommandsIT {
 
         sameError(vmr("rollback", agent), "POST", "/rollback", "{\"agent_name\": \"" + agent + "\"}");
         sameError(vmr("cancel", id), "DELETE", "/deployments/" + id, null);
-        sameError(vmr("nodes"), "GET", "/nodes", null);
-        assertThat(vmr("nodes").err()).isEqualTo("vmr: 404 no such route" + System.lineSeparator());
+        // a single engine is one node, running this agent's container
+        JsonNode nodes = api("GET", "/nodes", null);
+        assertThat(vmr("nodes").json()).isEqualTo(nodes);
+        assertThat(nodes.at("/nodes/0/tasks").findValuesAsText("agent_name")).contains(agent);
+        StringWriter table = new StringWriter();
+        int status = Vmr.commandLine().setOut(new PrintWriter(table)).setErr(new PrintWriter(new StringWriter()))
+                .execute("--url", server.url, "--token", server.token, "nodes");
+        assertThat(status).isEqualTo(Vmr.OK);
+        List<String> lines = table.toString().lines().toList();
+        assertThat(lines.get(0).split("\\s+")).containsExactly("ID", "HOSTNAME", "ADDRESS", "ROLE", "STATE", "AVAILABILITY", "TASKS");
+        assertThat(lines.get(1)).startsWith(nodes.at("/nodes/0/node_id").asText())
+                .endsWith(Integer.toString(nodes.at("/nodes/0/tasks").size()));
 
         // a stop that keeps the container answers the same when asked again
         Run stop = vmr("stop", name, "--keep");

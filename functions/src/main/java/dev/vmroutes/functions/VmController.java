@@ -91,6 +91,17 @@ public class VmController {
         return vm.withinDeadline(() -> vm.agents().list().list().stream().filter(a -> caller.mayAccessContainer(a.containerName())).toList());
     }
 
+    /**
+     * The engine's nodes (a single engine is its one node) with the agents' tasks on each: every
+     * node, but only the tasks of the caller's agents.
+     */
+    @GetMapping("/nodes")
+    public Map<String, List<Results.Node>> nodes(@RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
+        caller.require(Scope.READ);
+        VmRoutes vm = routes.get();
+        return vm.withinDeadline(() -> Map.of("nodes", vm.agents().nodes().nodes().stream().map(n -> visibleTasks(caller, n)).toList()));
+    }
+
     @PostMapping("/stop")
     public Results.Stopped stop(@RequestBody(required = false) JsonNode body, @RequestAttribute(CallerFilter.ATTRIBUTE) Caller caller) {
         caller.require(Scope.STOP);
@@ -254,6 +265,13 @@ public class VmController {
 
     private static Audit audit(VmRoutes vm) {
         return new Audit(vm.audit(), Clock.systemUTC());
+    }
+
+    /** The node with only the tasks of agents the caller may see. */
+    private static Results.Node visibleTasks(Caller caller, Results.Node node) {
+        if (!caller.limited()) return node;
+        return new Results.Node(node.nodeId(), node.hostname(), node.address(), node.role(), node.state(), node.availability(),
+                node.leader(), node.tasks().stream().filter(t -> caller.mayAccess(t.agentName())).toList());
     }
 
     /** The deployment, unless its agent is outside the caller's namespace: then it is not found. */

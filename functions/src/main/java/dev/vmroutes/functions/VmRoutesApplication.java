@@ -1,7 +1,9 @@
 package dev.vmroutes.functions;
 
+import dev.vmroutes.api.Redactor;
 import dev.vmroutes.config.ConfigException;
 import dev.vmroutes.config.VmConfig;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -33,12 +35,29 @@ public class VmRoutesApplication {
 
     public static void main(String[] args) {
         try {
-            checkConfiguration(args);
-        } catch (ConfigException e) {
+            checkEngineMode(checkConfiguration(args));
+        } catch (ConfigException | IllegalStateException e) {
             System.err.println("vm-routes: cannot start: " + e.getMessage());
             System.exit(2);
         }
         SpringApplication.run(VmRoutesApplication.class, args);
+    }
+
+    /**
+     * With {@code VM_ENGINE_MODE=swarm}, the engine must be a Swarm manager: asked once before the
+     * server listens, and it stops with one line if not. An engine out of reach is left to the first
+     * request, as in single mode.
+     */
+    static void checkEngineMode(VmConfig config) {
+        if (config.swarm() == null || !config.engine().reachable()) return;
+        try {
+            Routes.get().checkEngineMode();
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(VmRoutesApplication.class).warn("could not ask the engine whether it is a Swarm manager: {}",
+                    Redactor.describe(e));
+        }
     }
 
     /** The whole configuration, with the address the command line may name ({@code --server.address=}), checked before anything starts. */

@@ -55,6 +55,19 @@ class StartupConfigIT {
     }
 
     @Test
+    void swarmMode_againstAnEngineThatIsNotASwarmManager_isOneLineAndExit2() throws Exception {
+        Path data = java.nio.file.Files.createTempDirectory("vm-swarm-start-");
+        // the test engine is a plain engine, not a Swarm manager
+        Outcome outcome = start(Map.of("VM_ENGINE_MODE", "swarm", "VM_REGISTRY", "127.0.0.1:5000/x", "VM_TABLE_NAME", "",
+                "VM_DATA_DIR", data.toString()));
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr()).filteredOn(line -> line.startsWith("vm-routes: cannot start: ")).singleElement().asString()
+                .startsWith("vm-routes: cannot start: VM_ENGINE_MODE=swarm, but the engine at ")
+                .contains("is not a Swarm manager");
+        assertThat(outcome.stdout()).doesNotContain("Tomcat started");
+    }
+
+    @Test
     void everyBadSetting_isNamedOnTheOneLine() throws Exception {
         Outcome outcome = start(Map.of("DOCKER_HOST", "ftp://engine", "VM_CONTAINER_CPUS", "lots", "VM_READY_TIMEOUT_SECONDS", "-1"));
         assertThat(outcome.exitCode()).isEqualTo(2);

@@ -79,6 +79,12 @@ class TemplateConstraintsTest {
     /** A user pool's issuer: https://cognito-idp.&lt;region&gt;.amazonaws.com[.cn]/&lt;pool id, at most 55&gt;. */
     static final int COGNITO_ISSUER_CHARS = "https://cognito-idp.".length() + 25 + ".amazonaws.com.cn/".length() + 55;
 
+    /**
+     * An ECR repository's URI: &lt;12-digit account&gt;.dkr.ecr.&lt;region&gt;.amazonaws.com[.cn]/&lt;name, at most
+     * 256 characters&gt; (the ECR API's repositoryName), the region's name taken at 25.
+     */
+    static final int ECR_REPOSITORY_URI_CHARS = 12 + ".dkr.ecr.".length() + 25 + ".amazonaws.com.cn/".length() + 256;
+
     static JsonNode template;
 
     @BeforeAll
@@ -114,6 +120,9 @@ class TemplateConstraintsTest {
                 new Constraint("Lambda: environment variables within 4 KB per function", LAMBDA_QUOTAS,
                         TemplateConstraintsTest::environmentSizes,
                         t -> ((ObjectNode) t.at("/Parameters/GitAllowedHosts")).put("MaxLength", 4096)),
+                new Constraint("Lambda: environment variables within 4 KB per function, a Swarm's settings with them", LAMBDA_QUOTAS,
+                        TemplateConstraintsTest::environmentSizes,
+                        t -> function(t, "DeployWorkerFunction").withObject("/Environment/Variables").remove("VM_IAM_PRINCIPALS_SECRET")),
                 new Constraint("Lambda: environment variables bounded (every !Ref has a maximum)", LAMBDA_QUOTAS,
                         TemplateConstraintsTest::environmentSizes,
                         t -> ((ObjectNode) t.at("/Parameters/PublishAddress")).remove("MaxLength")),
@@ -250,6 +259,8 @@ class TemplateConstraintsTest {
     /** The most characters a variable's value can have when deployed, or -1 when the template does not bound it. */
     static int largestValue(JsonNode t, JsonNode value) {
         if (value.isValueNode()) return value.asText().getBytes(StandardCharsets.UTF_8).length;
+        // No variable at all: counted as an empty one, its name included.
+        if (value.path("Ref").asText().equals("AWS::NoValue")) return 0;
         if (value.has("Fn::If")) {
             int either = Math.min(largestValue(t, value.at("/Fn::If/1")), largestValue(t, value.at("/Fn::If/2")));
             return either < 0 ? -1 : Math.max(largestValue(t, value.at("/Fn::If/1")), largestValue(t, value.at("/Fn::If/2")));
@@ -257,6 +268,10 @@ class TemplateConstraintsTest {
         if (value.at("/Fn::GetAtt/1").asText().equals("ProviderURL")
                 && t.at("/Resources/" + value.at("/Fn::GetAtt/0").asText() + "/Type").asText().equals("AWS::Cognito::UserPool")) {
             return COGNITO_ISSUER_CHARS;
+        }
+        if (value.at("/Fn::GetAtt/1").asText().equals("RepositoryUri")
+                && t.at("/Resources/" + value.at("/Fn::GetAtt/0").asText() + "/Type").asText().equals("AWS::ECR::Repository")) {
+            return ECR_REPOSITORY_URI_CHARS;
         }
         if (value.path("Fn::Sub").isTextual()) return largestSub(t, value.get("Fn::Sub").asText());
         if (!value.has("Ref")) return -1;

@@ -66,7 +66,7 @@ class TemplateIT {
                 handlers.add(r.getValue().at("/Properties/Handler").asText());
             }
         });
-        assertThat(handlers).hasSize(21);
+        assertThat(handlers).hasSize(22);
         try (ZipFile artifact = new ZipFile(zip.toFile())) {
             for (String handler : handlers) {
                 String className = handler.substring(0, handler.indexOf("::"));
@@ -110,7 +110,7 @@ class TemplateIT {
             }
         });
         Set<String> served = servedRoutes();
-        assertThat(templateRoutes).isEqualTo(served).hasSize(17);
+        assertThat(templateRoutes).isEqualTo(served).hasSize(18);
         assertThat(jwtRoutes).isEqualTo(served);
     }
 

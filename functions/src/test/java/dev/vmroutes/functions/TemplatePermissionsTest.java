@@ -45,12 +45,22 @@ class TemplatePermissionsTest {
     static final String SAMPLES_WRITE = "Allow dynamodb:BatchWriteItem on HealthSamplesTable";
     static final String SAMPLES_READ = "DynamoDBReadPolicy(HealthSamplesTable)";
     static final String IAM_PRINCIPALS = "if UseIamPrincipalsSecret: managed IamPrincipalsSecretPolicy";
+    /** On a Swarm: ECR's login token, which carries the role's own rights on the repository to every node. */
+    static final String ECR_LOGIN = "if UseEcrLogin: Allow ecr:GetAuthorizationToken on *";
+    static final String REGISTRY_PULL = "ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer";
+    static final String REGISTRY_PUSH = "if UseOwnRegistry: Allow ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart,"
+            + " ecr:CompleteLayerUpload, ecr:PutImage, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchDeleteImage on AgentsRepository";
+    static final String REGISTRY_READ = "if UseOwnRegistry: Allow " + REGISTRY_PULL + " on AgentsRepository";
+    static final String REGISTRY_SECRET = "if UseRegistrySecret: Allow secretsmanager:GetSecretValue on "
+            + "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${RegistryAuth}-??????";
 
     static final Map<String, Set<String>> EXPECTED = Map.ofEntries(
             entry("DeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS, AUDIT_WRITE, IAM_PRINCIPALS)),
-            entry("DeployWorkerFunction", Set.of(RECORDS_CRUD, BUILD_LOGS_CRUD, ENGINE_SECRET, AGENT_SECRETS, TAKE_JOBS)),
+            entry("DeployWorkerFunction", Set.of(RECORDS_CRUD, BUILD_LOGS_CRUD, ENGINE_SECRET, AGENT_SECRETS, TAKE_JOBS,
+                    ECR_LOGIN, REGISTRY_PUSH, REGISTRY_SECRET)),
             entry("DeployDeadLetterFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, TAKE_DEAD_LETTERS)),
             entry("ListFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
+            entry("NodesFunction", Set.of(RECORDS_READ, ENGINE_SECRET, IAM_PRINCIPALS)),
             entry("OpenApiFunction", Set.of(IAM_PRINCIPALS)),
             entry("StopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("HealthFunction", Set.of(RECORDS_READ, ENGINE_SECRET, SAMPLES_WRITE, IAM_PRINCIPALS)),
@@ -61,7 +71,8 @@ class TemplatePermissionsTest {
             entry("DeploymentCancelFunction", Set.of(RECORDS_CRUD, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("DeploymentLogFunction", Set.of(RECORDS_READ, BUILD_LOGS_READ, IAM_PRINCIPALS)),
             entry("DeploymentsFunction", Set.of(RECORDS_READ, IAM_PRINCIPALS)),
-            entry("RollbackFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
+            entry("RollbackFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS, ECR_LOGIN, REGISTRY_READ,
+                    REGISTRY_SECRET)),
             entry("BatchDeployFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, SEND_JOBS, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("BatchStopFunction", Set.of(RECORDS_CRUD, ENGINE_SECRET, AUDIT_WRITE, IAM_PRINCIPALS)),
             entry("AuditFunction", Set.of(AUDIT_READ, IAM_PRINCIPALS)),
@@ -134,10 +145,29 @@ class TemplatePermissionsTest {
         Map<String, Set<String>> grants = grants(template);
         assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(ENGINE_SECRET)).map(Map.Entry::getKey))
                 .containsExactlyInAnyOrder("DeployFunction", "DeployWorkerFunction", "DeployDeadLetterFunction", "ListFunction",
-                        "StopFunction", "HealthFunction", "LogsFunction", "StatsFunction", "RollbackFunction", "BatchDeployFunction",
+                        "NodesFunction", "StopFunction", "HealthFunction", "LogsFunction", "StatsFunction", "RollbackFunction", "BatchDeployFunction",
                         "BatchStopFunction", "HealthSweepFunction");
         assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(AGENT_SECRETS)).map(Map.Entry::getKey))
                 .containsExactly("DeployWorkerFunction");
+    }
+
+    /** On a Swarm the worker pushes and updates services and a rollback updates them: only they reach the registry. */
+    @Test
+    void onlyTheWorkerPushesToTheRegistry_andOnlyItAndRollbackLogInToIt() {
+        Map<String, Set<String>> grants = grants(template);
+        assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(REGISTRY_PUSH)).map(Map.Entry::getKey))
+                .containsExactly("DeployWorkerFunction");
+        for (String registry : List.of(ECR_LOGIN, REGISTRY_SECRET)) {
+            assertThat(grants.entrySet().stream().filter(g -> g.getValue().contains(registry)).map(Map.Entry::getKey))
+                    .as(registry).containsExactlyInAnyOrder("DeployWorkerFunction", "RollbackFunction");
+        }
+        assertThat(grants.values().stream().flatMap(Set::stream).filter(g -> g.contains("ecr:") || g.contains("RegistryAuth")))
+                .allMatch(g -> g.startsWith("if UseEcrLogin: ") || g.startsWith("if UseOwnRegistry: ") || g.startsWith("if UseRegistrySecret: "));
+        JsonNode repository = template.at("/Resources/AgentsRepository");
+        assertThat(repository.path("Condition").asText()).isEqualTo("UseOwnRegistry");
+        assertThat(template.at("/Conditions/UseOwnRegistry").toString()).contains("OnSwarm");
+        assertThat(template.at("/Conditions/UseEcrLogin").toString()).contains("OnSwarm");
+        assertThat(template.at("/Conditions/UseRegistrySecret").toString()).contains("OnSwarm");
     }
 
     @Test
@@ -165,6 +195,8 @@ class TemplatePermissionsTest {
                 }),
                 Arguments.of("the deploy route reads agent secrets", (Consumer<ObjectNode>) t ->
                         policies(t, "DeployFunction").add(policies(t, "DeployWorkerFunction").get(3).deepCopy())),
+                Arguments.of("the rollback pushes to the registry", (Consumer<ObjectNode>) t ->
+                        policies(t, "RollbackFunction").add(policies(t, "DeployWorkerFunction").get(5).deepCopy())),
                 Arguments.of("a function the table does not know", (Consumer<ObjectNode>) t ->
                         ((ObjectNode) t.get("Resources")).set("ExtraFunction", t.at("/Resources/DeploymentFunction").deepCopy())));
     }

@@ -34,6 +34,7 @@ class TemplateRoutesTest {
     /** The scope each route needs (docs/aws.md's table; dev.vmroutes.auth.Scope). */
     static final Map<String, String> SCOPES = Map.ofEntries(
             entry("GET /api/v1/vm/list", "vm:read"),
+            entry("GET /api/v1/vm/nodes", "vm:read"),
             entry("GET /api/v1/vm/health/{container_name}", "vm:read"),
             entry("GET /api/v1/vm/logs/{container_name}", "vm:read"),
             entry("GET /api/v1/vm/stats/{container_name}", "vm:read"),

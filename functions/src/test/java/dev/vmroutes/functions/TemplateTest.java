@@ -27,6 +27,7 @@ class TemplateTest {
             entry("DeployWorkerFunction", "deploy-worker.json"),
             entry("DeployDeadLetterFunction", "deploy-dead-letter.json"),
             entry("ListFunction", "list.json"),
+            entry("NodesFunction", "nodes.json"),
             entry("OpenApiFunction", "openapi.json"),
             entry("StopFunction", "stop.json"),
             entry("HealthFunction", "health.json"),
@@ -219,6 +220,96 @@ class TemplateTest {
         assertThat(JSON.readTree(ROOT.resolve("events/deploy-dead-letter.json").toFile())
                 .at("/Records/0/attributes/ApproximateReceiveCount").asText())
                 .isEqualTo(template.at("/Resources/DeployQueue/Properties/RedrivePolicy/maxReceiveCount").asText());
+    }
+
+    /** The functions that call the engine: those that may read its TLS secret. */
+    static List<String> engineFunctions() {
+        List<String> callers = new ArrayList<>();
+        functions(template).forEach((name, f) -> {
+            if (f.path("Policies").toString().contains("DockerTlsSecretArn")) callers.add(name);
+        });
+        return callers;
+    }
+
+    /** A variable set only on a Swarm: {@code !If [condition, value, !Ref AWS::NoValue]}; its value, or null when it is not one. */
+    static JsonNode onlyIf(String condition, JsonNode variable) {
+        if (variable == null || !variable.at("/Fn::If/0").asText().equals(condition)
+                || !variable.at("/Fn::If/2/Ref").asText().equals("AWS::NoValue")) {
+            return null;
+        }
+        return variable.at("/Fn::If/1");
+    }
+
+    @Test
+    void swarmSettings_reachOnlyTheFunctionsThatNeedThem_andOnlyOnASwarm() {
+        assertThat(template.at("/Conditions/OnSwarm/Fn::Equals").toString()).isEqualTo("[{\"Ref\":\"EngineMode\"},\"swarm\"]");
+        JsonNode mode = template.at("/Parameters/EngineMode");
+        assertThat(mode.get("Default").asText()).isEqualTo("single");
+        assertThat(mode.get("AllowedValues")).containsExactly(JSON.valueToTree("single"), JSON.valueToTree("swarm"));
+        JsonNode globals = template.at("/Globals/Function/Environment/Variables");
+        List<String> swarmVariables = List.of("VM_ENGINE_MODE", "VM_SWARM_PUBLISH_MODE", "VM_REGISTRY", "VM_REGISTRY_AUTH",
+                "VM_BUILDER_DOCKER_HOST", "VM_MAX_REPLICAS");
+        swarmVariables.forEach(v -> assertThat(globals.has(v)).as(v + " in Globals").isFalse());
+
+        List<String> engine = engineFunctions();
+        assertThat(engine).contains("NodesFunction", "ListFunction", "HealthSweepFunction", "DeployWorkerFunction");
+        Map<String, List<String>> having = new TreeMap<>();
+        functions(template).forEach((name, f) -> {
+            JsonNode vars = f.at("/Environment/Variables");
+            swarmVariables.forEach(v -> {
+                if (vars.has(v)) having.computeIfAbsent(v, k -> new ArrayList<>()).add(name);
+            });
+            if (!engine.contains(name)) return;
+            assertThat(onlyIf("OnSwarm", vars.get("VM_ENGINE_MODE"))).as(name).isEqualTo(JSON.valueToTree("swarm"));
+            assertThat(onlyIf("OnSwarm", vars.get("VM_SWARM_PUBLISH_MODE")).at("/Ref").asText()).as(name).isEqualTo("SwarmPublishMode");
+            // VmConfig asks for the registry wherever the engine is a Swarm: the stack's repository unless Registry names one.
+            JsonNode registry = onlyIf("OnSwarm", vars.get("VM_REGISTRY"));
+            assertThat(registry).as(name).isNotNull();
+            assertThat(registry.at("/Fn::If/0").asText()).isEqualTo("UseOwnRegistry");
+            assertThat(registry.at("/Fn::If/1/Fn::GetAtt").toString()).isEqualTo("[\"AgentsRepository\",\"RepositoryUri\"]");
+            assertThat(registry.at("/Fn::If/2/Ref").asText()).isEqualTo("Registry");
+        });
+        for (String v : List.of("VM_ENGINE_MODE", "VM_SWARM_PUBLISH_MODE", "VM_REGISTRY")) {
+            assertThat(having.get(v)).as(v).containsExactlyInAnyOrderElementsOf(engine);
+        }
+        // The registry's login where services are made or updated; the builder where images are built; the most replicas where requests are read.
+        assertThat(having.get("VM_REGISTRY_AUTH")).containsExactlyInAnyOrder("DeployWorkerFunction", "RollbackFunction");
+        assertThat(having.get("VM_BUILDER_DOCKER_HOST")).containsExactly("DeployWorkerFunction");
+        assertThat(having.get("VM_MAX_REPLICAS")).containsExactlyInAnyOrder("DeployFunction", "BatchDeployFunction", "DeployWorkerFunction");
+        JsonNode worker = resources.at("/DeployWorkerFunction/Properties/Environment/Variables");
+        assertThat(onlyIf("OnSwarm", worker.get("VM_REGISTRY_AUTH")).at("/Ref").asText()).isEqualTo("RegistryAuth");
+        assertThat(onlyIf("UseBuilder", worker.get("VM_BUILDER_DOCKER_HOST")).at("/Ref").asText()).isEqualTo("BuilderDockerHost");
+        assertThat(onlyIf("OnSwarm", worker.get("VM_MAX_REPLICAS")).at("/Ref").asText()).isEqualTo("MaxReplicas");
+
+        Map<String, String> defaults = new TreeMap<>();
+        for (String p : List.of("EngineMode", "Registry", "RegistryAuth", "BuilderDockerHost", "MaxReplicas", "SwarmPublishMode")) {
+            defaults.put(p, template.at("/Parameters/" + p + "/Default").asText());
+        }
+        assertThat(defaults).isEqualTo(Map.of("EngineMode", "single", "Registry", "", "RegistryAuth", "ecr", "BuilderDockerHost", "",
+                "MaxReplicas", "10", "SwarmPublishMode", "ingress"));
+        assertThat(template.at("/Parameters/SwarmPublishMode/AllowedValues")).containsExactly(JSON.valueToTree("ingress"), JSON.valueToTree("host"));
+    }
+
+    @Test
+    void agentsRepository_isMadeOnlyOnASwarmWithoutARegistry_scansOnPush_andExpiresOldImages() throws Exception {
+        JsonNode repository = resources.get("AgentsRepository");
+        assertThat(repository.get("Type").asText()).isEqualTo("AWS::ECR::Repository");
+        assertThat(repository.get("Condition").asText()).isEqualTo("UseOwnRegistry");
+        assertThat(template.at("/Conditions/UseOwnRegistry/Fn::And").toString())
+                .isEqualTo("[{\"Condition\":\"OnSwarm\"},{\"Fn::Equals\":[{\"Ref\":\"Registry\"},\"\"]}]");
+        assertThat(repository.at("/Properties/ImageScanningConfiguration/ScanOnPush").asBoolean()).isTrue();
+        String text = repository.at("/Properties/LifecyclePolicy/LifecyclePolicyText/Fn::Sub").asText();
+        JsonNode rules = JSON.readTree(text.replace("${RegistryMaxImages}", "1000")).get("rules");
+        assertThat(rules).hasSize(2);
+        assertThat(rules.at("/0/selection").toString()).isEqualTo(
+                "{\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\",\"countUnit\":\"days\",\"countNumber\":1}");
+        assertThat(rules.at("/1/selection/tagStatus").asText()).isEqualTo("tagged");
+        assertThat(rules.at("/1/selection/countType").asText()).isEqualTo("imageCountMoreThan");
+        assertThat(rules.at("/1/selection/countNumber").asInt()).isEqualTo(1000);
+        rules.forEach(r -> assertThat(r.at("/action/type").asText()).isEqualTo("expire"));
+        JsonNode limit = template.at("/Parameters/RegistryMaxImages");
+        assertThat(List.of(limit.get("Default").asInt(), limit.get("MinValue").asInt(), limit.get("MaxValue").asInt()))
+                .containsExactly(1000, 10, 10000);
     }
 
     @Test

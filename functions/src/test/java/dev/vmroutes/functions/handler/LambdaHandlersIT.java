@@ -72,6 +72,14 @@ class LambdaHandlersIT {
         assertThat(listed.get("statusCode").asInt()).isEqualTo(200);
         assertThat(body(listed).findValuesAsText("container_name")).contains(name);
 
+        // a single engine is one node, running the agent's container
+        JsonNode nodes = invoke(new NodesFunction(), event("nodes.json"));
+        assertThat(nodes.get("statusCode").asInt()).as(nodes.toString()).isEqualTo(200);
+        assertThat(body(nodes).get("nodes")).hasSize(1);
+        assertThat(body(nodes).at("/nodes/0/role").asText()).isEqualTo("engine");
+        assertThat(body(nodes).at("/nodes/0/tasks").findValuesAsText("service_name")).contains(name);
+        assertThat(body(nodes).at("/nodes/0/tasks").findValuesAsText("agent_name")).contains("lambda-agent");
+
         ObjectNode healthEvent = event("health.json");
         String path = "/api/v1/vm/health/" + name;
         healthEvent.put("rawPath", path);
@@ -133,6 +141,7 @@ class LambdaHandlersIT {
         assertThat(deploy.get("statusCode").asInt()).isEqualTo(400);
         assertThat(body(deploy).get("detail").asText()).isEqualTo("repo_url: host does not resolve");
         assertThat(invoke(new ListFunction(), event("list.json")).get("statusCode").asInt()).isEqualTo(200);
+        assertThat(invoke(new NodesFunction(), event("nodes.json")).get("statusCode").asInt()).isEqualTo(200);
         assertThat(invoke(new DeploymentFunction(), event("deployment.json")).get("statusCode").asInt()).isEqualTo(404);
         assertThat(invoke(new DeploymentLogFunction(), event("deployment-log.json")).get("statusCode").asInt()).isEqualTo(404);
         assertThat(invoke(new DeploymentCancelFunction(), event("deployment-cancel.json")).get("statusCode").asInt()).isEqualTo(404);

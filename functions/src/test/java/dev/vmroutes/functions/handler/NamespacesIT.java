@@ -63,6 +63,12 @@ class NamespacesIT {
 
         JsonNode listed = invoke(new ListFunction(), asTeamA(event("list.json"), all));
         assertThat(body(listed).findValuesAsText("container_name")).contains(aName).doesNotContain(bName);
+        // every node, but only team-a's tasks on it
+        JsonNode nodes = body(invoke(new NodesFunction(), asTeamA(event("nodes.json"), all)));
+        assertThat(nodes.get("nodes")).isNotEmpty();
+        assertThat(nodes.get("nodes").findValuesAsText("service_name")).contains(aName).doesNotContain(bName);
+        assertThat(nodes.get("nodes").findValuesAsText("agent_name")).allMatch(agent -> agent.startsWith("team-a-"));
+        assertThat(body(invoke(new NodesFunction(), event("nodes.json"))).get("nodes").findValuesAsText("service_name")).contains(aName, bName);
 
         assertThat(status(invoke(new HealthFunction(), asTeamA(withPath(event("health.json"), "health", aName), all)))).isEqualTo(200);
         assertThat(status(invoke(new HealthFunction(), asTeamA(withPath(event("health.json"), "health", bName), all)))).isEqualTo(404);
@@ -149,5 +155,12 @@ class NamespacesIT {
         ObjectNode anonymous = event("list.json");
         ((ObjectNode) anonymous.get("requestContext")).remove("authorizer");
         assertThat(status(invoke(new ListFunction(), anonymous))).isEqualTo(401);
+
+        JsonNode noRead = invoke(new NodesFunction(), asTeamA(event("nodes.json"), "vm:deploy"));
+        assertThat(status(noRead)).isEqualTo(403);
+        assertThat(body(noRead).get("detail").asText()).contains("vm:read");
+        ObjectNode anonymousNodes = event("nodes.json");
+        ((ObjectNode) anonymousNodes.get("requestContext")).remove("authorizer");
+        assertThat(status(invoke(new NodesFunction(), anonymousNodes))).isEqualTo(401);
     }
 }
