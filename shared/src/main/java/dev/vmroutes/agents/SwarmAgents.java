@@ -143,7 +143,11 @@ public record SwarmAgents(AgentServices services, ContainerLogs logs, Deployment
     @Override
     public Results.Logs read(LogsRequest request) {
         JsonNode service = services.findManaged(request.containerName());
-        ContainerLogs.Lines lines = logs.readService(service.path("ID").asText(), request.tail(), request.since(), LogsRequest.MAX_BYTES);
+        String query = "stdout=1&stderr=1&timestamps=1&details=1&tail=" + request.tail()
+                + (request.since() == null ? "" : "&since=" + request.since().getEpochSecond());
+        // Each line's details make it longer than its text: room for them on top of the text's cap.
+        byte[] output = services.engine().bytes("/services/" + service.path("ID").asText() + "/logs?" + query, 4 * LogsRequest.MAX_BYTES);
+        ContainerLogs.Lines lines = logs.parse(output, request.since(), LogsRequest.MAX_BYTES);
         Map<String, String> hostnames = new java.util.HashMap<>();
         services.nodes().forEach(n -> hostnames.put(n.path("ID").asText(), SwarmViews.hostname(n)));
         List<Results.LogLine> named = lines.lines().stream().map(l -> new Results.LogLine(l.stream(), l.time(), l.text(), l.task(),

@@ -39,17 +39,29 @@ record ReleaseService(AgentServices services, ServiceSpecs specs, Images images,
     /** The image every node runs: an image already named by digest (a rollback's) as it is, else the local tag pushed. */
     String publish(DeployRun run, String image) {
         if (image.contains("@sha256:")) return image;
-        return run.phase("push", () -> images.push(image, registry, services.registry().authConfig()));
+        return run.phase("push", () -> {
+            try {
+                return images.push(image, registry, services.registry().authConfig());
+            } catch (com.github.dockerjava.api.exception.DockerClientException | com.github.dockerjava.api.exception.DockerException e) {
+                if (dev.vmroutes.docker.EngineErrors.asUnavailable(e).isPresent()) throw e;
+                throw VmException.deployFailed("push", run.redactor().redact(dev.vmroutes.docker.EngineErrors.message(e)));
+            }
+        });
     }
 
     /**
-     * The settings with the node the agent's volumes live on: the one its service is pinned to, or
-     * its last deployment's, or for new volumes the least busy node now. Without volumes, none.
+     * The settings with the agent's volumes (a deploy that names none keeps those its service
+     * mounts) and the node they live on: the one its service is pinned to, or its last
+     * deployment's, or for new volumes the least busy node now. Without volumes, no node.
      */
-    Deployment.RunSettings place(dev.vmroutes.api.DeployRequest request, Deployment.RunSettings settings) {
-        if (settings.volumes().isEmpty()) return settings.onNode(null);
+    Deployment.RunSettings place(dev.vmroutes.api.DeployRequest request, Deployment.RunSettings s) {
         String agent = request.agentName();
-        String node = services.find(ServiceSpecs.serviceName(agent)).map(s -> ServiceSpecs.labels(s).get(ServiceSpecs.VOLUME_NODE))
+        Optional<JsonNode> service = services.find(ServiceSpecs.serviceName(agent));
+        Map<String, String> volumes = request.volumes() != null ? request.volumes() : service.map(ServiceSpecs::volumes).orElse(Map.of());
+        Deployment.RunSettings settings = new Deployment.RunSettings(s.port(), s.memoryBytes(), s.nanoCpus(), s.pids(), volumes,
+                s.network(), s.replicas(), null);
+        if (volumes.isEmpty()) return settings;
+        String node = service.map(found -> ServiceSpecs.labels(found).get(ServiceSpecs.VOLUME_NODE))
                 .or(() -> records.ofAgent(agent, Rollback.HISTORY_LOOKED_AT).stream()
                         .map(d -> d.settings() == null ? null : d.settings().volumeNode()).filter(java.util.Objects::nonNull).findFirst())
                 .orElseGet(services::leastBusyNode);

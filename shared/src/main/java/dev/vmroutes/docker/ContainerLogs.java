@@ -37,14 +37,24 @@ public record ContainerLogs(DockerClient docker, Duration timeout) {
         });
     }
 
-    /** A Swarm service's output, merged from its tasks on every node; each line names its task and node (by id). */
-    public Lines readService(String serviceId, int tail, Instant since, int maxBytes) {
-        return read(since, maxBytes, collector -> {
-            var command = docker.logServiceCmd(serviceId).withStdout(true).withStderr(true).withTimestamps(true)
-                    .withDetails(true).withTail(tail);
-            if (since != null) command.withSince((int) since.getEpochSecond());
-            return command.exec(collector);
-        });
+    /**
+     * Output in the engine's multiplexed form (8-byte frame headers: stream, then length), as a
+     * Swarm service's logs come; with details, each line names its task and node (by id).
+     */
+    public Lines parse(byte[] multiplexed, Instant since, int maxBytes) {
+        Collector collector = new Collector(since, maxBytes);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(multiplexed);
+        while (in.remaining() >= 8) {
+            StreamType stream = in.get() == 2 ? StreamType.STDERR : StreamType.STDOUT;
+            in.position(in.position() + 3);
+            int length = Math.min(in.getInt(), in.remaining());
+            byte[] payload = new byte[length];
+            in.get(payload);
+            collector.onNext(new Frame(stream, payload));
+        }
+        return new Lines(collector.lines.stream()
+                .sorted(Comparator.comparing(Results.LogLine::time, Comparator.nullsLast(Comparator.naturalOrder()))).toList(),
+                collector.truncated);
     }
 
     private Lines read(Instant since, int maxBytes, java.util.function.Function<Collector, Collector> start) {

@@ -108,6 +108,16 @@ public record ServiceSpecs(long diskBytes, boolean hostPublish, Duration monitor
         return null;
     }
 
+    /** The agent's volumes the service mounts, by short name: their container paths. */
+    public static Map<String, String> volumes(JsonNode service) {
+        Map<String, String> volumes = new java.util.TreeMap<>();
+        for (JsonNode mount : service.path("Spec").path("TaskTemplate").path("ContainerSpec").path("Mounts")) {
+            String name = mount.path("VolumeOptions").path("Labels").path(Labels.VOLUME).asText(null);
+            if ("volume".equals(mount.path("Type").asText()) && name != null) volumes.put(name, mount.path("Target").asText());
+        }
+        return volumes;
+    }
+
     /** The service's labels. */
     public static Map<String, String> labels(JsonNode service) {
         Map<String, String> labels = new java.util.LinkedHashMap<>();

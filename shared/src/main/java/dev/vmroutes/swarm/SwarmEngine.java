@@ -44,6 +44,19 @@ public final class SwarmEngine implements AutoCloseable {
         return EngineErrors.call(() -> send("POST", path, body, registryAuth));
     }
 
+    /** An answer that is not JSON (a service's logs), at most {@code maxBytes} of it. */
+    public byte[] bytes(String path, int maxBytes) {
+        return EngineErrors.read(() -> {
+            try (DockerHttpClient.Response response = transport().execute(DockerHttpClient.Request.builder().method("GET").path(path).build())) {
+                if (response.getStatusCode() == 404) throw new NotFoundException("no such object: " + path);
+                if (response.getStatusCode() / 100 != 2) throw new DockerException("the engine answered " + response.getStatusCode(), response.getStatusCode());
+                return response.getBody().readNBytes(maxBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the engine's answer to GET " + path + " could not be read", e);
+            }
+        });
+    }
+
     public void delete(String path) {
         EngineErrors.call(() -> send("DELETE", path, null, null));
     }
