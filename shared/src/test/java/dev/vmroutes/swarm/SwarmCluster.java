@@ -14,19 +14,19 @@ import java.time.Duration;
 /** The test environment's three-node Swarm (scripts/swarm-env), as the tests reach it: nodes by address, their daemons by pid. */
 final class SwarmCluster {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private SwarmCluster() {
     }
 
-    /** The HTTP status of GET http://address:port/path, or -1 when nothing answered within 3 s. */
+    /** The HTTP status of GET http://address:port/path, or -1 when nothing answered within 10 s (the machine may be busy). */
     static int status(String address, int port, String path) {
         return answer(address, port, path).statusCode();
     }
 
     static HttpResponse<String> answer(String address, int port, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + path)).timeout(Duration.ofSeconds(3)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + path)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             return new Failed(e.toString());

@@ -88,7 +88,12 @@ class SwarmIT {
     }
 
     private static String address(Results.Deployed d) {
-        return d.tasks().stream().filter(t -> "running".equals(t.state())).findFirst().orElseThrow().nodeAddress();
+        return d.tasks().stream().filter(SwarmIT::started).findFirst().orElseThrow().nodeAddress();
+    }
+
+    /** A task whose container runs (Swarm says starting until its first health check passes). */
+    private static boolean started(Results.Task t) {
+        return "running".equals(t.state()) || "starting".equals(t.state());
     }
 
     private static Results.Listed listed(String agent) {
@@ -288,7 +293,9 @@ class SwarmIT {
         assertThat(trio.ready()).as(trio.notReadyBecause()).isTrue();
         assertThat(trio.replicas()).isEqualTo(new Results.Replicas(3, 3));
         assertThat(trio.addresses()).hasSize(3);
-        for (String address : trio.addresses()) assertThat(SwarmCluster.status(address, port(trio), "/health")).isEqualTo(200);
+        for (String address : trio.addresses()) {
+            assertThat(SwarmCluster.answer(address, port(trio), "/health").statusCode()).as(address + " of " + trio.tasks()).isEqualTo(200);
+        }
 
         ObjectNode keeper = env.body("keeper");
         keeper.putObject("volumes").put("data", "/data");
@@ -325,11 +332,11 @@ class SwarmIT {
             while (!rescheduled && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
                 rescheduled = moved.stream().allMatch(agent -> listed(agent).tasks().stream()
-                        .anyMatch(t -> "running".equals(t.state()) && !victim.equals(t.nodeAddress())));
+                        .anyMatch(t -> started(t) && !victim.equals(t.nodeAddress())));
             }
             assertThat(rescheduled).as("the tasks of " + moved + " run on another node within 60 s").isTrue();
             for (String agent : moved) {
-                Results.Task task = listed(agent).tasks().stream().filter(t -> "running".equals(t.state())).findFirst().orElseThrow();
+                Results.Task task = listed(agent).tasks().stream().filter(SwarmIT::started).findFirst().orElseThrow();
                 assertThat(SwarmCluster.status(task.nodeAddress(), listed(agent).ports().get("8080/tcp"), "/health")).isEqualTo(200);
             }
             assertThat(SwarmCluster.nodeState(services, victim)).isEqualTo("down");
