@@ -35,6 +35,7 @@ final class DeployCommand extends ApiCommand {
     @Option(names = "--volume", paramLabel = "NAME=PATH") Map<String, String> volumes;
     @Option(names = "--network") String network;
     @Option(names = "--run-as-root") Boolean runAsRoot;
+    @Option(names = "--replicas", description = "tasks on a Swarm (more than 1: vm:admin)") Integer replicas;
     @Option(names = "--replace", negatable = true, description = "retire the agent's running containers once ready (--no-replace keeps them)") Boolean replace;
     @Option(names = "--force") Boolean force;
     @Option(names = "--env", paramLabel = "KEY=VALUE") Map<String, String> env;
@@ -65,6 +66,7 @@ final class DeployCommand extends ApiCommand {
         put(body, "pids_limit", pidsLimit);
         put(body, "network", network);
         put(body, "run_as_root", runAsRoot);
+        put(body, "replicas", replicas);
         put(body, "replace", replace);
         put(body, "force", force);
         if (volumes != null) body.set("volumes", Api.JSON.valueToTree(volumes));
