@@ -86,27 +86,45 @@ record ReleaseService(AgentServices services, ServiceSpecs specs, Images images,
         int replicas = settings.replicas();
         String serviceId = run.phase("start", () -> {
             String networkId = spec.network() == null ? null : services.network(spec.network());
-            int port = existing.map(ServiceSpecs::publishedPort).orElseGet(services::freePort);
-            ObjectNode body = specs.spec(spec, image, replicas, port, networkId, settings.volumeNode(), startFirst(spec, replicas));
-            if (existing.isEmpty()) return services.create(body);
-            services.update(existing.get(), body);
-            return existing.get().path("ID").asText();
+            boolean startFirst = startFirst(spec, replicas);
+            if (existing.isPresent()) {
+                int port = ServiceSpecs.publishedPort(existing.get());
+                services.update(existing.get(), specs.spec(spec, image, replicas, port, networkId, settings.volumeNode(), startFirst));
+                return existing.get().path("ID").asText();
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return services.create(specs.spec(spec, image, replicas, services.freePort(), networkId, settings.volumeNode(), startFirst));
+                } catch (com.github.dockerjava.api.exception.BadRequestException e) {
+                    // Another agent took the port between the look and the create: pick again.
+                    if (attempt == 3 || !String.valueOf(e.getMessage()).contains("already in use")) throw e;
+                }
+            }
         });
         Rollout.Outcome outcome;
+        Deployment record;
         try {
             outcome = run.phase("ready", () -> new Rollout(services, probe).await(serviceId, image, replicas,
                     existing.map(s -> s.path("UpdateStatus")).orElse(null), waitLimit(replicas), () -> recordDeployment.cancelRequested(run)));
-        } catch (RuntimeException interrupted) {
-            undo(serviceId, existing.isPresent());
-            throw interrupted;
-        }
-        if (outcome.rolledBack()) {
-            throw VmException.deployFailed("ready", run.redactor().redact(outcome.reason() + "; the previous version keeps serving"));
+            if (outcome.rolledBack()) {
+                throw VmException.deployFailed("ready", run.redactor().redact(outcome.reason() + "; the previous version keeps serving"));
+            }
+            if (!outcome.ready() && existing.isPresent()) {
+                // As on a single engine: a version that would replace another and is not ready in time never replaces it.
+                undo(serviceId, true);
+                throw VmException.deployFailed("ready", run.redactor().redact("the new tasks were not ready: " + outcome.reason()
+                        + "; the previous version keeps serving"));
+            }
+            String status = SwarmViews.status(outcome.service(), outcome.tasks());
+            record = recordDeployment.finish(run, commit, image, imageReused, serviceId, status, ports(spec, outcome), outcome.ready());
+        } catch (RuntimeException e) {
+            // Swarm undid its own update, or it was undone above; anything else (a cancel, the deadline, a lost lease) is undone here.
+            if (!(e instanceof VmException v && v.kind() == VmException.Kind.DEPLOY_FAILED)) undo(serviceId, existing.isPresent());
+            throw e;
         }
         SwarmViews views = new SwarmViews(services.nodes());
         String status = SwarmViews.status(outcome.service(), outcome.tasks());
-        Map<String, Integer> ports = Map.of(spec.port() + "/tcp", ServiceSpecs.publishedPort(outcome.service()));
-        Deployment record = recordDeployment.finish(run, commit, image, imageReused, serviceId, status, ports, outcome.ready());
+        Map<String, Integer> ports = ports(spec, outcome);
         String previous = existing.map(s -> ServiceSpecs.labels(s).get(Labels.DEPLOYMENT)).orElse(null);
         List<String> replaced = List.of();
         if (outcome.ready() && previous != null && !previous.equals(record.id())) {
@@ -118,6 +136,10 @@ record ReleaseService(AgentServices services, ServiceSpecs specs, Images images,
                 outcome.ready() ? null : run.redactor().redact(outcome.reason()),
                 SwarmViews.replicas(outcome.service(), outcome.tasks()), views.current(outcome.tasks()),
                 views.addresses(specs.hostPublish(), outcome.tasks()));
+    }
+
+    private static Map<String, Integer> ports(ContainerSpec spec, Rollout.Outcome outcome) {
+        return Map.of(spec.port() + "/tcp", ServiceSpecs.publishedPort(outcome.service()));
     }
 
     /**
