@@ -32,7 +32,7 @@ import java.util.Optional;
  * @param registry the repository images are pushed to
  */
 record ReleaseService(AgentServices services, ServiceSpecs specs, Images images, String registry, RecordDeployment recordDeployment,
-                      DeploymentRecords records, dev.vmroutes.probe.HttpProbe probe, Duration readyTimeout, Clock clock) {
+                      DeploymentRecords records, Duration readyTimeout, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseService.class);
 
@@ -104,7 +104,7 @@ record ReleaseService(AgentServices services, ServiceSpecs specs, Images images,
         Rollout.Outcome outcome;
         Deployment record;
         try {
-            outcome = run.phase("ready", () -> new Rollout(services, probe).await(serviceId, image, replicas,
+            outcome = run.phase("ready", () -> new Rollout(services).await(serviceId, image, replicas,
                     existing.map(s -> s.path("UpdateStatus")).orElse(null), waitLimit(replicas), () -> recordDeployment.cancelRequested(run)));
             if (outcome.rolledBack()) {
                 throw VmException.deployFailed("ready", run.redactor().redact(outcome.reason() + "; the previous version keeps serving"));

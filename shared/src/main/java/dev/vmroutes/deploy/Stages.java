@@ -60,7 +60,7 @@ public final class Stages {
         this.resolveSecrets = new ResolveSecrets(secrets);
         this.record = new RecordDeployment(records, deployDeadline, clock, swarm != null);
         this.serviceRelease = swarm == null ? null : new ReleaseService(swarm.services(), swarm.specs(), images, swarm.registry(),
-                record, records, probe, readyTimeout, clock);
+                record, records, readyTimeout, clock);
         this.cloner = cloner;
         this.produceImage = new ProduceImage(images, buildLogs, record::cancelRequested);
         this.findUnchanged = new FindUnchanged(containers, probe);

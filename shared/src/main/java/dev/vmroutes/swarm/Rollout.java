@@ -12,16 +12,13 @@ import java.util.function.BooleanSupplier;
 /**
  * Waits for a service's new tasks: the update status Swarm reports, never the update call's
  * success (an update Swarm rolled back was accepted all the same), and the tasks of the new image
- * running, each gated by the image's HEALTHCHECK. A new service is ready as soon as each of its
- * tasks answers its /health below 500 through its node's published port, as a container is on a
- * single engine; Swarm calls it running only at its first HEALTHCHECK, an interval later.
+ * running, each gated by the image's HEALTHCHECK.
  */
-public record Rollout(AgentServices services, dev.vmroutes.probe.HttpProbe probe) {
+public record Rollout(AgentServices services) {
 
-    private static final Duration POLL_EVERY = Duration.ofMillis(250);
+    private static final Duration POLL_EVERY = Duration.ofMillis(500);
     private static final Set<String> ROLLED_BACK = Set.of("rollback_started", "rollback_completed", "rollback_paused", "paused");
     private static final Set<String> FAILED_TASK = Set.of("failed", "rejected");
-    private static final Set<String> STARTED = Set.of("starting", "running");
 
     /**
      * How it ended.
@@ -38,7 +35,6 @@ public record Rollout(AgentServices services, dev.vmroutes.probe.HttpProbe probe
     public Outcome await(String serviceId, String image, int replicas, JsonNode before, Duration limit, BooleanSupplier cancelled) {
         long deadline = System.nanoTime() + limit.toNanos();
         String lastError = null;
-        SwarmViews views = before == null ? new SwarmViews(services.nodes()) : null;
         while (true) {
             if (cancelled.getAsBoolean()) throw new Images.BuildCancelledException();
             JsonNode service = services.engine().get("/services/" + serviceId);
@@ -63,27 +59,12 @@ public record Rollout(AgentServices services, dev.vmroutes.probe.HttpProbe probe
             long runningNew = tasks.stream().filter(SwarmViews::running)
                     .filter(t -> image.equals(t.path("Spec").path("ContainerSpec").path("Image").asText())).count();
             if (runningNew >= replicas && (state == null || "completed".equals(state))) return new Outcome(true, false, null, service, tasks);
-            if (views != null && answering(views, service, tasks, image) >= replicas) return new Outcome(true, false, null, service, tasks);
             if (System.nanoTime() >= deadline) {
                 return new Outcome(false, false, runningNew + " of " + replicas + " tasks running and healthy within "
                         + limit.toSeconds() + " s" + (lastError == null ? "" : "; a task failed: " + lastError), service, tasks);
             }
             sleep();
         }
-    }
-
-    /** The new image's started tasks that answer /health below 500 on their node's published port. */
-    private long answering(SwarmViews views, JsonNode service, List<JsonNode> tasks, String image) {
-        Integer port = ServiceSpecs.publishedPort(service);
-        if (port == null) return 0;
-        return tasks.stream().filter(SwarmViews::wantedRunning)
-                .filter(t -> image.equals(t.path("Spec").path("ContainerSpec").path("Image").asText()))
-                .filter(t -> STARTED.contains(t.path("Status").path("State").asText()))
-                .filter(t -> {
-                    String address = views.nodeAddress(t);
-                    Integer status = address == null ? null : probe.get(address, port, dev.vmroutes.api.HealthRequest.DEFAULT_PATH).statusCode();
-                    return status != null && status < 500;
-                }).count();
     }
 
     private static void sleep() {

@@ -36,10 +36,8 @@ public final class SwarmViews {
         return "running".equals(task.path("DesiredState").asText());
     }
 
-    /** A task whose container runs: Swarm says {@code starting} until the image's HEALTHCHECK first passes. */
     public static boolean running(JsonNode task) {
-        String state = task.path("Status").path("State").asText();
-        return wantedRunning(task) && ("running".equals(state) || "starting".equals(state));
+        return wantedRunning(task) && "running".equals(task.path("Status").path("State").asText());
     }
 
     public String nodeAddress(JsonNode task) {
