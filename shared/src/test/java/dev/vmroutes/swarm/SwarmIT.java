@@ -135,7 +135,12 @@ class SwarmIT {
                 assertThat(t.httpProbe().url()).startsWith("http://" + t.nodeAddress() + ":");
             });
 
+            // A worker node's output reaches the manager a moment after it is written.
             Results.Logs logs = env.routes.agents().logs().read(new LogsRequest(entry.containerName(), 50, null));
+            for (int wait = 0; wait < 20 && logs.lines().isEmpty(); wait++) {
+                Thread.sleep(500);
+                logs = env.routes.agents().logs().read(new LogsRequest(entry.containerName(), 50, null));
+            }
             assertThat(logs.lines()).anySatisfy(line -> {
                 assertThat(line.text()).contains("agent listening");
                 assertThat(line.node()).isEqualTo(entry.tasks().get(0).node());
