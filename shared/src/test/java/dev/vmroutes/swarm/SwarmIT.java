@@ -336,12 +336,14 @@ class SwarmIT {
             boolean rescheduled = false;
             while (!rescheduled && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
+                // Running, as Swarm says once the moved task's health check passed: only then does it answer for sure.
                 rescheduled = moved.stream().allMatch(agent -> listed(agent).tasks().stream()
-                        .anyMatch(t -> started(t) && !victim.equals(t.nodeAddress())));
+                        .anyMatch(t -> "running".equals(t.state()) && !victim.equals(t.nodeAddress())));
             }
             assertThat(rescheduled).as("the tasks of " + moved + " run on another node within 60 s").isTrue();
             for (String agent : moved) {
-                Results.Task task = listed(agent).tasks().stream().filter(SwarmIT::started).findFirst().orElseThrow();
+                Results.Task task = listed(agent).tasks().stream().filter(t -> "running".equals(t.state()) && !victim.equals(t.nodeAddress()))
+                        .findFirst().orElseThrow();
                 assertThat(SwarmCluster.status(task.nodeAddress(), listed(agent).ports().get("8080/tcp"), "/health")).isEqualTo(200);
             }
             assertThat(SwarmCluster.nodeState(services, victim)).isEqualTo("down");
