@@ -190,7 +190,7 @@ public final class DeployJobs {
         LogContext.about(null, agent);
         Optional<DeployLock.Lease> taken = lock.takeOver(agent, deploymentId);
         if (taken.isEmpty()) {
-            String reason = "agent " + agent + "'s deploy lock was taken by deployment " + lock.holder(agent).orElse("(gone)")
+            String reason = "agent " + agent + "'s deploy lock was taken by deployment " + lock.named(agent).orElse("(gone)")
                     + " while this deploy waited in the queue past " + queued.get().deadlineAt() + "; it ran nothing";
             LOG.warn("deployment {}: {}", deploymentId, reason);
             records.change(deploymentId, r -> "queued".equals(r.status())

@@ -71,6 +71,11 @@ public final class DeployLock {
         return records.readLock(agent).filter(l -> l.expiresAt().isAfter(clock.instant())).map(DeploymentStore.Lock::holder);
     }
 
+    /** The deployment the agent's lock names, its lease current or not: who took the agent last. */
+    public Optional<String> named(String agent) {
+        return records.readLock(agent).map(DeploymentStore.Lock::holder);
+    }
+
     /** A held lease, renewed in the background until closed (which releases the lock) or {@link #abandon}ed. */
     public final class Lease implements AutoCloseable {
 

@@ -42,7 +42,8 @@ class DeployLockIT {
         String agent = "late-job";
         CapturedJobs.Job late = captured.submit(env.body(agent));
         Thread.sleep(2_100); // its queued lease (1 s) runs out while the message waits
-        CapturedJobs.Job newer = captured.submit(env.body(agent));
+        // The newer deploy waits its usual time: however slow the machine, its lease holds while the late job comes.
+        CapturedJobs.Job newer = new CapturedJobs(env).submit(env.body(agent));
 
         captured.jobs.run(late.id(), late.body());
         Deployment ended = env.store.get(late.id()).orElseThrow();
